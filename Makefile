@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Entry points (see README.md):
+#   make kernel     - bzImage of a Xen HVM/PVH guest with our files in place
+#   make check      - KUnit suites under QEMU (-smp 4) against the Xen model
+#   make run        - boot our kernel as a PVH guest on real Xen in QEMU
+#   make xen-check  - the real-Xen scenarios, ours beside upstream
+#   make tree       - only prepare build/tree (base tree + our files)
+#
+# KSRC=/path/to/linux-6.12 uses your own tree as the base instead of
+# Debian's linux-source-6.12.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD ?= $(TOP)/build
+JOBS ?= $(shell nproc)
+export BUILD KSRC JOBS
+
+.PHONY: all tree deps kernel check run xen-check clean
+
+all: check
+
+deps:
+	@scripts/xen-evtchn/install-deps.sh
+
+tree: deps
+	@scripts/xen-evtchn/prepare-tree.sh >/dev/null
+
+kernel: deps
+	@scripts/xen-evtchn/build-kernel.sh
+
+check: deps
+	@scripts/xen-evtchn/run-kunit.sh
+
+run: deps
+	@scripts/xen-evtchn/xen-lab.sh run
+
+xen-check: deps
+	@scripts/xen-evtchn/xen-lab.sh check
+
+clean:
+	rm -rf $(BUILD)/kunit $(BUILD)/kernel
