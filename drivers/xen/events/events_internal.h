@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the files of the event-channel core share with each other.
+ *
+ * Layering: the ABI back-ends (2-level, FIFO) know nothing about Linux
+ * interrupts. They implement struct xen_evtchn_abi and, while scanning, hand
+ * each port to xen_evtchn_dispatch(), the one core function they call. The
+ * rest of the core reaches the back-end only through the xen_evtchn_abi
+ * pointer.
+ *
+ * Lock order (outermost first):
+ *   xen_evtchn_bind_lock (mutex: bindings, refcounts, the list of all infos)
+ *   -> irq descriptor lock (taken by genirq around our chip callbacks)
+ *   -> per-CPU late-EOI list lock (raw)
+ *   -> xen_irq_info.mask_lock (raw; the physical mask state of one port)
+ * The port table and the per-CPU VIRQ/IPI tables are written under the
+ * mutex and read under RCU, so the upcall never sleeps or blocks on it.
+ */
+#ifndef _XEN_EVENTS_INTERNAL_H
+#define _XEN_EVENTS_INTERNAL_H
+
+#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <xen/events.h>
+#include <xen/interface/xen.h>
+
+enum xen_irq_kind {
+	XEN_IRQ_EVTCHN,		/* interdomain, local or unbound port */
+	XEN_IRQ_VIRQ,
+	XEN_IRQ_IPI,
+	XEN_IRQ_PIRQ,
+};
+
+/*
+ * Reasons for a port to be masked. The port is masked in the ABI exactly
+ * while at least one reason is set; each user only ever clears its own.
+ */
+#define XEN_MASK_IRQ_CORE	BIT(0)	/* genirq: disabled or masked */
+#define XEN_MASK_MOVING		BIT(1)	/* affinity change or retrigger */
+#define XEN_MASK_LATE_EOI	BIT(2)	/* lateeoi: until the driver's EOI */
+
+/* irq_info.users of a binding that has exactly one owner. */
+#define XEN_IRQ_SINGLE_OWNER	(-1)
+
+/**
+ * struct xen_irq_info - one Linux interrupt backed by a Xen event channel
+ * @all_node: entry on xen_irq_all (under xen_evtchn_bind_lock)
+ * @eoi_node: entry on a per-CPU delayed-EOI list (under that list's lock)
+ * @free_work: frees the descriptor and this info after a grace period
+ * @mask_lock: serialises changes of @mask_reasons with the ABI mask bit
+ * @irq: the Linux interrupt number
+ * @port: the bound port; 0 while none (Xen never hands out port 0)
+ * @kind: what the port is bound to
+ * @users: XEN_IRQ_SINGLE_OWNER, or the count of evtchn_get() style users
+ * @mask_reasons: XEN_MASK_* bits currently set
+ * @in_flight: set by the CPU that picked the event up, cleared at its ack
+ *	(or late EOI); a second CPU seeing it set leaves the event alone
+ * @spurious: consecutive spurious late EOIs, for the back-off
+ * @is_static: port is not ours to close (IOCTL_EVTCHN_BIND_STATIC)
+ * @lateeoi: bound through a *_lateeoi function
+ * @stale: port was lost at resume and not yet re-bound by its driver
+ * @cpu: CPU whose upcall handles the port
+ * @eoi_cpu: CPU whose upcall asked for the late EOI to be deferred
+ * @eoi_epoch: that CPU's upcall epoch at the time
+ * @eoi_deadline: jiffies64 before which the late EOI must not unmask; 0 = none
+ * @u: per-kind data
+ */
+struct xen_irq_info {
+	struct list_head all_node;
+	struct list_head eoi_node;
+	struct rcu_work free_work;
+	raw_spinlock_t mask_lock;
+	unsigned int irq;
+	evtchn_port_t port;
+	enum xen_irq_kind kind;
+	int users;
+	u8 mask_reasons;
+	u8 in_flight;
+	u8 spurious;
+	bool is_static;
+	bool lateeoi;
+	bool stale;
+	unsigned int cpu;
+	unsigned int eoi_cpu;
+	unsigned int eoi_epoch;
+	u64 eoi_deadline;
+	union {
+		unsigned int virq;
+		enum ipi_vector ipi;
+		struct xenbus_device *dev;
+	} u;
+};
+
+/**
+ * struct xen_evtchn_loop - state of one run of the upcall on one CPU
+ * @cpu: the CPU running it
+ * @events: events dispatched so far
+ * @deadline: jiffies after which late EOIs get deferred
+ * @deadline_armed: @deadline is set (only once the run got long)
+ * @defer_eoi: the deadline passed: throttle lateeoi channels
+ * @rehome: not an upcall but the drain of a dead CPU's queues (FIFO):
+ *	hand events to their new CPU instead of handling them here
+ */
+struct xen_evtchn_loop {
+	unsigned int cpu;
+	unsigned int events;
+	unsigned long deadline;
+	bool deadline_armed;
+	bool defer_eoi;
+	bool rehome;
+};
+
+/**
+ * struct xen_evtchn_abi - one event-channel ABI back-end
+ * @name: for log lines
+ * @max_channels: ports the ABI can ever address
+ * @nr_channels: ports addressable right now
+ * @port_setup: make @port addressable (FIFO: grow the event array); may
+ *	allocate with @gfp; optional
+ * @port_remove: forget per-port guest state when @port is unbound; optional
+ * @bind_to_cpu: @port is now handled by @cpu instead of @old_cpu
+ * @clear_pending: clear the pending state of @port
+ * @set_pending: make @port pending (without notifying anyone)
+ * @is_pending: test the pending state of @port
+ * @mask: mask @port
+ * @unmask: unmask @port with Xen's semantics: a pending port is raised
+ *	again; called with interrupts off
+ * @handle_events: scan this CPU's pending ports, dispatching each
+ * @set_priority: FIFO queue of @port; NULL when the ABI has none
+ * @resume: re-establish the ABI after save/restore; runs in stop_machine,
+ *	must not sleep; optional. Non-zero: the ABI is unusable on this host
+ * @rescan: after resume, make the next upcall on every online CPU look at
+ *	every port once; optional
+ * @cpu_prepare: make @cpu able to receive events; before anything is
+ *	bound to it; optional
+ * @cpu_dead: @cpu is gone; hand over what it had not handled; optional
+ * @debug_dump: print the ABI state of all ports; optional
+ */
+struct xen_evtchn_abi {
+	const char *name;
+	unsigned int (*max_channels)(void);
+	unsigned int (*nr_channels)(void);
+	int (*port_setup)(evtchn_port_t port, gfp_t gfp);
+	void (*port_remove)(evtchn_port_t port, unsigned int cpu);
+	void (*bind_to_cpu)(evtchn_port_t port, unsigned int cpu,
+			    unsigned int old_cpu);
+	void (*clear_pending)(evtchn_port_t port);
+	void (*set_pending)(evtchn_port_t port);
+	bool (*is_pending)(evtchn_port_t port);
+	void (*mask)(evtchn_port_t port);
+	void (*unmask)(evtchn_port_t port);
+	void (*handle_events)(struct xen_evtchn_loop *loop);
+	int (*set_priority)(evtchn_port_t port, unsigned int priority);
+	int (*resume)(void);
+	void (*rescan)(void);
+	int (*cpu_prepare)(unsigned int cpu);
+	int (*cpu_dead)(unsigned int cpu);
+	void (*debug_dump)(void);
+};
+
+extern const struct xen_evtchn_abi *xen_evtchn_abi;
+
+/* Back-ends: events_2l.c, events_fifo.c. */
+const struct xen_evtchn_abi *xen_evtchn_2l_select(void);
+const struct xen_evtchn_abi *xen_evtchn_fifo_select(void);
+unsigned long xen_evtchn_fifo_link_errors(void);
+
+/* events_upcall.c: the only core entry point the back-ends use. */
+void xen_evtchn_dispatch(evtchn_port_t port, struct xen_evtchn_loop *loop);
+unsigned int xen_upcall_epoch(unsigned int cpu);
+unsigned long xen_evtchn_stray_events(void);
+unsigned long xen_evtchn_offline_drops(void);
+
+/* events_base.c: tables and lookups. */
+extern struct mutex xen_evtchn_bind_lock;
+extern struct list_head xen_irq_all;
+
+/**
+ * struct xen_cpu_bindings - per-CPU VIRQ and IPI bindings
+ * @virq: binding of each VIRQ on this CPU, or NULL
+ * @ipi: binding of each IPI of this CPU, or NULL
+ * @ipi_port: the IPI ports, readable without RCU: xen_send_IPI_one() runs
+ *	on CPUs going offline, where RCU may no longer watch
+ */
+struct xen_cpu_bindings {
+	struct xen_irq_info *virq[NR_VIRQS];
+	struct xen_irq_info *ipi[XEN_NR_IPIS];
+	evtchn_port_t ipi_port[XEN_NR_IPIS];
+};
+
+DECLARE_PER_CPU(struct xen_cpu_bindings, xen_cpu_bindings);
+
+bool xen_port_in_range(evtchn_port_t port);
+struct xen_irq_info *xen_info_from_port(evtchn_port_t port);
+struct xen_irq_info *xen_info_from_irq(unsigned int irq);
+int xen_port_table_set(evtchn_port_t port, struct xen_irq_info *info,
+		       gfp_t gfp);
+void xen_port_table_clear(evtchn_port_t port);
+void xen_port_table_forget_all(void);
+int xen_info_attach_port(struct xen_irq_info *info, evtchn_port_t port,
+			 unsigned int cpu, gfp_t gfp);
+void xen_info_note_cpu(struct xen_irq_info *info, unsigned int cpu);
+unsigned int xen_cpu_channel_count(unsigned int cpu);
+int xen_evtchn_cpu_ready(unsigned int cpu);
+void xen_evtchn_set_ipi_port(unsigned int cpu, unsigned int ipi,
+			     evtchn_port_t port);
+unsigned long xen_evtchn_stale_notifies(void);
+
+/* events_irqchip.c: masking, irq chips, affinity. */
+extern struct irq_chip xen_dyn_chip;
+extern struct irq_chip xen_lateeoi_chip;
+extern struct irq_chip xen_percpu_chip;
+extern struct irq_chip xen_pirq_chip;
+bool xen_chip_is_ours(const struct irq_chip *chip);
+void xen_info_mask(struct xen_irq_info *info, u8 reason);
+void xen_info_unmask(struct xen_irq_info *info, u8 reason);
+void xen_info_end_event(struct xen_irq_info *info);
+int xen_info_move_to_cpu(struct xen_irq_info *info, unsigned int cpu);
+
+/* events_lateeoi.c */
+void xen_lateeoi_init(void);
+void xen_lateeoi_note_storm(struct xen_irq_info *info, unsigned int cpu);
+void xen_lateeoi_forget(struct xen_irq_info *info);
+void xen_lateeoi_cpu_dead(unsigned int cpu);
+
+/* events_hvm_vector.c: how Xen interrupts an x86 HVM guest. */
+#if defined(CONFIG_X86) && defined(CONFIG_XEN_PVHVM)
+void xen_evtchn_hvm_delivery_init(void);
+bool xen_evtchn_redeliver_upcall(void);
+#else
+static inline void xen_evtchn_hvm_delivery_init(void) { }
+static inline bool xen_evtchn_redeliver_upcall(void) { return false; }
+#endif
+
+#endif /* _XEN_EVENTS_INTERNAL_H */
