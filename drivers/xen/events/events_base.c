@@ -72,9 +72,12 @@ struct xen_irq_info *xen_info_from_irq(unsigned int irq)
 {
 	struct irq_data *data = irq_get_irq_data(irq);
 
+	struct xen_irq_info *info;
+
 	if (!data || !xen_chip_is_ours(irq_data_get_irq_chip(data)))
 		return NULL;
-	return irq_data_get_irq_chip_data(data);
+	info = irq_data_get_irq_chip_data(data);
+	return info && !READ_ONCE(info->dying) ? info : NULL;
 }
 
 static struct xen_irq_info __rcu **xen_port_row(evtchn_port_t port, gfp_t gfp)
@@ -203,8 +206,7 @@ int xen_info_attach_port(struct xen_irq_info *info, evtchn_port_t port,
 	}
 	xen_info_note_cpu(info, cpu);
 	/* Keep Xen's view of the mask in line with the reasons we hold. */
-	if (!info->mask_reasons)
-		xen_evtchn_abi->unmask(port);
+	xen_info_sync_mask(info);
 	return 0;
 }
 
@@ -297,6 +299,7 @@ static void xen_info_destroy(struct xen_irq_info *info)
 	evtchn_port_t port = info->port;
 
 	lockdep_assert_held(&xen_evtchn_bind_lock);
+	WRITE_ONCE(info->dying, true);
 	xen_lateeoi_forget(info);
 	xen_info_clear_percpu_slot(info);
 	xen_info_detach_port(info);
@@ -306,8 +309,11 @@ static void xen_info_destroy(struct xen_irq_info *info)
 		atomic_dec(&info->u.dev->event_channels);
 	atomic_dec(per_cpu_ptr(&xen_cpu_channels, info->cpu));
 	list_del(&info->all_node);
-	irq_set_chip_and_handler(info->irq, NULL, NULL);
-	irq_set_chip_data(info->irq, NULL);
+	/*
+	 * Chip and chip data stay until the descriptor is freed: an upcall
+	 * that found the port before it left the table may still run the
+	 * flow handler, which then sees port 0 and does nothing.
+	 */
 	queue_rcu_work(system_wq, &info->free_work);
 }
 
@@ -322,8 +328,35 @@ static void xen_info_put(struct xen_irq_info *info)
 	xen_info_destroy(info);
 }
 
+/* What binding a port that is already bound means. */
+enum xen_bind_reuse {
+	XEN_REUSE_IRQ,		/* hand out the existing irq (no reference) */
+	XEN_REUSE_SHARED,	/* share a refcounted binding, else -EBUSY */
+	XEN_REUSE_NONE,		/* the port must be new: -EBUSY */
+};
+
+/*
+ * Whoever gets an irq from here for a handler owns a reference (or the new
+ * binding), so a failing request_irq() can drop exactly that and never
+ * tear down somebody else's binding.
+ */
+static int xen_reuse_binding(struct xen_irq_info *info,
+			     enum xen_bind_reuse reuse)
+{
+	if (info->kind != XEN_IRQ_EVTCHN)
+		return -EEXIST;
+	if (reuse == XEN_REUSE_IRQ)
+		return info->irq;
+	if (reuse == XEN_REUSE_SHARED && info->users > 0 &&
+	    info->users < INT_MAX) {
+		info->users++;
+		return info->irq;
+	}
+	return -EBUSY;
+}
+
 static int xen_bind_port(evtchn_port_t port, struct irq_chip *chip,
-			 struct xenbus_device *dev, bool shared)
+			 struct xenbus_device *dev, enum xen_bind_reuse reuse)
 {
 	struct xen_irq_info *info;
 	int rc;
@@ -334,10 +367,7 @@ static int xen_bind_port(evtchn_port_t port, struct irq_chip *chip,
 	mutex_lock(&xen_evtchn_bind_lock);
 	info = xen_info_from_port(port);
 	if (info) {
-		rc = info->kind == XEN_IRQ_EVTCHN ? info->irq : -EEXIST;
-		/* A second sharer holds a reference like evtchn_get() does. */
-		if (rc >= 0 && shared && info->users > 0)
-			info->users++;
+		rc = xen_reuse_binding(info, reuse);
 		goto out;
 	}
 
@@ -346,7 +376,6 @@ static int xen_bind_port(evtchn_port_t port, struct irq_chip *chip,
 	if (!info)
 		goto out;
 	info->lateeoi = chip == &xen_lateeoi_chip;
-	info->u.dev = dev;
 	xen_info_set_chip(info, chip, handle_edge_irq, "event");
 	/* Xen notifies vCPU 0 for a newly bound port. */
 	rc = xen_info_attach_port(info, port, 0, GFP_KERNEL);
@@ -354,6 +383,8 @@ static int xen_bind_port(evtchn_port_t port, struct irq_chip *chip,
 		xen_info_destroy(info);
 		goto out;
 	}
+	/* Counted only once bound, so a failed bind undoes nothing here. */
+	info->u.dev = dev;
 	if (dev)
 		atomic_inc(&dev->event_channels);
 	rc = info->irq;
@@ -371,7 +402,7 @@ out:
  */
 int bind_evtchn_to_irq(evtchn_port_t evtchn)
 {
-	return xen_bind_port(evtchn, &xen_dyn_chip, NULL, false);
+	return xen_bind_port(evtchn, &xen_dyn_chip, NULL, XEN_REUSE_IRQ);
 }
 EXPORT_SYMBOL_GPL(bind_evtchn_to_irq);
 
@@ -385,7 +416,7 @@ EXPORT_SYMBOL_GPL(bind_evtchn_to_irq);
  */
 int bind_evtchn_to_irq_lateeoi(evtchn_port_t evtchn)
 {
-	return xen_bind_port(evtchn, &xen_lateeoi_chip, NULL, false);
+	return xen_bind_port(evtchn, &xen_lateeoi_chip, NULL, XEN_REUSE_IRQ);
 }
 EXPORT_SYMBOL_GPL(bind_evtchn_to_irq_lateeoi);
 
@@ -399,8 +430,12 @@ static int xen_request_bound_irq(int irq, irq_handler_t handler,
 		return irq;
 	rc = request_irq(irq, handler, irqflags, devname, dev_id);
 	if (rc) {
+		struct xen_irq_info *info;
+
 		mutex_lock(&xen_evtchn_bind_lock);
-		xen_info_put(xen_info_from_irq(irq));
+		info = xen_info_from_irq(irq);
+		if (info)
+			xen_info_put(info);
 		mutex_unlock(&xen_evtchn_bind_lock);
 		return rc;
 	}
@@ -411,7 +446,9 @@ static int xen_bind_port_handler(evtchn_port_t port, struct irq_chip *chip,
 				 irq_handler_t handler, unsigned long irqflags,
 				 const char *devname, void *dev_id)
 {
-	int irq = xen_bind_port(port, chip, NULL, irqflags & IRQF_SHARED);
+	int irq = xen_bind_port(port, chip, NULL,
+				(irqflags & IRQF_SHARED) ? XEN_REUSE_SHARED :
+							   XEN_REUSE_NONE);
 
 	return xen_request_bound_irq(irq, handler, irqflags, devname, dev_id);
 }
@@ -425,8 +462,10 @@ static int xen_bind_port_handler(evtchn_port_t port, struct irq_chip *chip,
  * @dev_id: cookie for the handler and for unbind_from_irqhandler()
  *
  * On failure nothing stays bound; the port itself is closed like on unbind.
+ * A port that is bound already can only be shared (IRQF_SHARED) if its
+ * binding is reference counted.
  *
- * Return: the irq number or a negative errno.
+ * Return: the irq number or a negative errno (-EBUSY: already bound).
  */
 int bind_evtchn_to_irqhandler(evtchn_port_t evtchn, irq_handler_t handler,
 			      unsigned long irqflags, const char *devname,
@@ -470,8 +509,10 @@ static int xen_bind_interdomain(struct xenbus_device *dev,
 	rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &op);
 	if (rc)
 		return rc;
-	rc = xen_bind_port(op.local_port, &xen_lateeoi_chip, dev, false);
-	if (rc < 0)
+	rc = xen_bind_port(op.local_port, &xen_lateeoi_chip, dev,
+			   XEN_REUSE_NONE);
+	/* A port Xen says is new but that we have bound is not ours to close. */
+	if (rc < 0 && rc != -EBUSY)
 		xen_evtchn_close(op.local_port);
 	return rc;
 }

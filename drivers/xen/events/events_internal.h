@@ -63,6 +63,8 @@ enum xen_irq_kind {
  * @is_static: port is not ours to close (IOCTL_EVTCHN_BIND_STATIC)
  * @lateeoi: bound through a *_lateeoi function
  * @stale: port was lost at resume and not yet re-bound by its driver
+ * @dying: unbound; memory stays valid until the RCU-deferred free, but
+ *	lookups by irq no longer return it
  * @cpu: CPU whose upcall handles the port
  * @eoi_cpu: CPU whose upcall asked for the late EOI to be deferred
  * @eoi_epoch: that CPU's upcall epoch at the time
@@ -84,6 +86,7 @@ struct xen_irq_info {
 	bool is_static;
 	bool lateeoi;
 	bool stale;
+	bool dying;
 	unsigned int cpu;
 	unsigned int eoi_cpu;
 	unsigned int eoi_epoch;
@@ -218,6 +221,7 @@ extern struct irq_chip xen_pirq_chip;
 bool xen_chip_is_ours(const struct irq_chip *chip);
 void xen_info_mask(struct xen_irq_info *info, u8 reason);
 void xen_info_unmask(struct xen_irq_info *info, u8 reason);
+void xen_info_sync_mask(struct xen_irq_info *info);
 void xen_info_end_event(struct xen_irq_info *info);
 int xen_info_move_to_cpu(struct xen_irq_info *info, unsigned int cpu);
 

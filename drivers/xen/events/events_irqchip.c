@@ -50,6 +50,17 @@ void xen_info_mask(struct xen_irq_info *info, u8 reason)
 	raw_spin_unlock_irqrestore(&info->mask_lock, flags);
 }
 
+/* After a new port was attached: unmask it if no reason is held. */
+void xen_info_sync_mask(struct xen_irq_info *info)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&info->mask_lock, flags);
+	if (!info->mask_reasons && info->port)
+		xen_evtchn_abi->unmask(info->port);
+	raw_spin_unlock_irqrestore(&info->mask_lock, flags);
+}
+
 void xen_info_unmask(struct xen_irq_info *info, u8 reason)
 {
 	unsigned long flags;
@@ -152,7 +163,7 @@ int xen_info_move_to_cpu(struct xen_irq_info *info, unsigned int cpu)
 	raw_spin_lock_irqsave(&info->mask_lock, flags);
 	if (!info->port) {
 		/* Nothing in Xen to move; remembered for the next binding. */
-		info->cpu = cpu;
+		xen_info_note_cpu(info, cpu);
 		goto out;
 	}
 	if (!xen_support_evtchn_rebind()) {
