@@ -174,8 +174,12 @@ void xen_info_note_cpu(struct xen_irq_info *info, unsigned int cpu)
 	atomic_dec(per_cpu_ptr(&xen_cpu_channels, old));
 	atomic_inc(per_cpu_ptr(&xen_cpu_channels, cpu));
 	info->cpu = cpu;
-	if (data)
-		irq_data_update_effective_affinity(data, cpumask_of(cpu));
+	if (!data)
+		return;
+	/* VIRQs and IPIs are fixed to their CPU: say so in their affinity. */
+	if (info->kind != XEN_IRQ_EVTCHN)
+		irq_data_update_affinity(data, cpumask_of(cpu));
+	irq_data_update_effective_affinity(data, cpumask_of(cpu));
 }
 
 /*
