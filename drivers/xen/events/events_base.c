@@ -283,13 +283,14 @@ static void xen_info_detach_port(struct xen_irq_info *info)
 
 static void xen_info_clear_percpu_slot(struct xen_irq_info *info)
 {
-	if (info->kind == XEN_IRQ_VIRQ &&
-	    per_cpu(xen_cpu_bindings, info->cpu).virq[info->u.virq] == info)
-		WRITE_ONCE(per_cpu(xen_cpu_bindings, info->cpu).virq[info->u.virq], NULL);
-	if (info->kind == XEN_IRQ_IPI &&
-	    per_cpu(xen_cpu_bindings, info->cpu).ipi[info->u.ipi] == info) {
-		WRITE_ONCE(per_cpu(xen_cpu_bindings, info->cpu).ipi[info->u.ipi], NULL);
-		WRITE_ONCE(per_cpu(xen_cpu_bindings, info->cpu).ipi_port[info->u.ipi], 0);
+	struct xen_cpu_bindings *b = per_cpu_ptr(&xen_cpu_bindings,
+						 info->home_cpu);
+
+	if (info->kind == XEN_IRQ_VIRQ && b->virq[info->u.virq] == info)
+		WRITE_ONCE(b->virq[info->u.virq], NULL);
+	if (info->kind == XEN_IRQ_IPI && b->ipi[info->u.ipi] == info) {
+		WRITE_ONCE(b->ipi[info->u.ipi], NULL);
+		WRITE_ONCE(b->ipi_port[info->u.ipi], 0);
 	}
 }
 
@@ -646,6 +647,7 @@ static int xen_bind_virq_locked(unsigned int virq, unsigned int cpu,
 	if (!info)
 		return -ENOMEM;
 	info->u.virq = virq;
+	info->home_cpu = cpu;
 	if (percpu)
 		xen_info_set_chip(info, &xen_percpu_chip, handle_percpu_irq, "virq");
 	else
@@ -719,6 +721,7 @@ static int xen_bind_ipi_locked(enum ipi_vector ipi, unsigned int cpu)
 	if (!info)
 		return -ENOMEM;
 	info->u.ipi = ipi;
+	info->home_cpu = cpu;
 	xen_info_set_chip(info, &xen_percpu_chip, handle_percpu_irq, "ipi");
 
 	rc = xen_hyp_bind_ipi(cpu, &port);

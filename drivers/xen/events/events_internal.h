@@ -66,6 +66,8 @@ enum xen_irq_kind {
  * @dying: unbound; memory stays valid until the RCU-deferred free, but
  *	lookups by irq no longer return it
  * @cpu: CPU whose upcall handles the port
+ * @home_cpu: VIRQ/IPI: the CPU whose per-CPU table holds this binding
+ *	(a global VIRQ may since have been moved to another @cpu)
  * @eoi_cpu: CPU whose upcall asked for the late EOI to be deferred
  * @eoi_epoch: that CPU's upcall epoch at the time
  * @eoi_deadline: jiffies64 before which the late EOI must not unmask; 0 = none
@@ -88,6 +90,7 @@ struct xen_irq_info {
 	bool stale;
 	bool dying;
 	unsigned int cpu;
+	unsigned int home_cpu;
 	unsigned int eoi_cpu;
 	unsigned int eoi_epoch;
 	u64 eoi_deadline;
