@@ -57,16 +57,21 @@ unsigned long xen_evtchn_offline_drops(void)
 	return atomic_long_read(&xen_offline_drops);
 }
 
-static void xen_loop_account(struct xen_evtchn_loop *loop)
+/* Arm the run's deadline on first use, later check whether it passed. */
+static void xen_loop_check_clock(struct xen_evtchn_loop *loop)
 {
-	if (++loop->events % XEN_EVENTS_PER_CLOCK_CHECK)
-		return;
 	if (!loop->deadline_armed) {
 		loop->deadline = jiffies + READ_ONCE(event_loop_timeout);
 		loop->deadline_armed = true;
 	} else if (time_after_eq(jiffies, loop->deadline)) {
 		loop->defer_eoi = true;
 	}
+}
+
+static void xen_loop_account(struct xen_evtchn_loop *loop)
+{
+	if (!(++loop->events % XEN_EVENTS_PER_CLOCK_CHECK))
+		xen_loop_check_clock(loop);
 }
 
 /*
@@ -176,6 +181,8 @@ int xen_evtchn_do_upcall(void)
 		virt_rmb();
 		if (!READ_ONCE(vcpu->evtchn_upcall_pending))
 			break;
+		/* Rounds count too: a scan may find work without dispatching. */
+		xen_loop_check_clock(&loop);
 		/*
 		 * Past the deadline, stop once Xen can interrupt us again for
 		 * the rest (the flag stays set), so others get the CPU.
