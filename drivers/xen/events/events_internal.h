@@ -20,6 +20,8 @@
 #define _XEN_EVENTS_INTERNAL_H
 
 #include <linux/types.h>
+#include <linux/cpumask.h>
+#include <linux/irq.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -181,7 +183,7 @@ unsigned int xen_upcall_epoch(unsigned int cpu);
 unsigned long xen_evtchn_stray_events(void);
 unsigned long xen_evtchn_offline_drops(void);
 
-/* events_base.c: tables and lookups. */
+/* events_base.c: tables, lookups, infos. */
 extern struct mutex xen_evtchn_bind_lock;
 extern struct list_head xen_irq_all;
 
@@ -210,10 +212,24 @@ void xen_port_table_forget_all(void);
 int xen_info_attach_port(struct xen_irq_info *info, evtchn_port_t port,
 			 unsigned int cpu, gfp_t gfp);
 void xen_info_note_cpu(struct xen_irq_info *info, unsigned int cpu);
+struct xen_irq_info *xen_info_alloc(enum xen_irq_kind kind);
+void xen_info_set_chip(struct xen_irq_info *info, struct irq_chip *chip,
+		       irq_flow_handler_t flow, const char *flow_name);
+void xen_info_detach_port(struct xen_irq_info *info);
+void xen_info_destroy(struct xen_irq_info *info);
+void xen_info_put(struct xen_irq_info *info);
+
+static inline bool xen_cpu_usable(unsigned int cpu)
+{
+	return cpu < nr_cpu_ids && cpu_possible(cpu);
+}
+
 unsigned int xen_cpu_channel_count(unsigned int cpu);
 int xen_evtchn_cpu_ready(unsigned int cpu);
 void xen_evtchn_set_ipi_port(unsigned int cpu, unsigned int ipi,
 			     evtchn_port_t port);
+
+/* events_notify.c */
 unsigned long xen_evtchn_stale_notifies(void);
 
 /* events_irqchip.c: masking, irq chips, affinity. */
