@@ -215,9 +215,9 @@ static int xen_2l_cpu_dead(unsigned int cpu)
 	return 0;
 }
 
-static void xen_2l_dump_word(const char *what, const xen_ulong_t *words)
+static void xen_2l_dump_ports(const char *what, const xen_ulong_t *words)
 {
-	pr_info("  %s: %*pb\n", what, (int)XEN_2L_NR_PORTS,
+	pr_info("  %s: %*pbl\n", what, (int)XEN_2L_NR_PORTS,
 		(const unsigned long *)words);
 }
 
@@ -234,10 +234,10 @@ static void xen_2l_debug_dump(void)
 			READ_ONCE(vcpu->evtchn_upcall_pending),
 			(int)(2 * sizeof(xen_ulong_t)),
 			(unsigned long long)READ_ONCE(vcpu->evtchn_pending_sel));
-		xen_2l_dump_word("ports", per_cpu(xen_2l_cpu_ports, cpu));
+		xen_2l_dump_ports("ports", per_cpu(xen_2l_cpu_ports, cpu));
 	}
-	xen_2l_dump_word("pending", xen_2l_pending());
-	xen_2l_dump_word("masked", xen_2l_mask_bits());
+	xen_2l_dump_ports("pending", xen_2l_pending());
+	xen_2l_dump_ports("masked", xen_2l_mask_bits());
 }
 
 static const struct xen_evtchn_abi xen_evtchn_abi_2l = {
