@@ -82,12 +82,17 @@ static void __init xen_choose_vector_delivery(void)
 {
 	if (!xen_have_vector_callback)
 		return;
-	if (xen_cpuid_has_upcall_vector() && !xen_set_upcall_vector(0))
+	/* Preferred: no shared state between vCPUs, and it can be moved. */
+	if (xen_cpuid_has_upcall_vector() && !xen_set_upcall_vector(0)) {
 		xen_percpu_upcall = true;
-	else if (xen_feature(XENFEAT_hvm_callback_vector))
-		xen_setup_callback_vector();
-	else
+		return;
+	}
+	if (!xen_feature(XENFEAT_hvm_callback_vector)) {
+		/* Only the platform PCI device's INTx line is left. */
 		xen_have_vector_callback = false;
+		return;
+	}
+	xen_setup_callback_vector();
 }
 
 /**

@@ -54,12 +54,12 @@ static void __init xen_evtchn_choose_abi(void)
  * the CPU ready themselves (xen_evtchn_cpu_ready()); this callback covers a
  * CPU that has nothing bound by the arch code.
  */
-static int xen_evtchn_cpu_prepare(unsigned int cpu)
+static int xen_evtchn_cpuhp_prepare(unsigned int cpu)
 {
 	return xen_evtchn_cpu_ready(cpu);
 }
 
-static int xen_evtchn_cpu_dead(unsigned int cpu)
+static int xen_evtchn_cpuhp_dead(unsigned int cpu)
 {
 	if (xen_evtchn_abi->cpu_dead)
 		xen_evtchn_abi->cpu_dead(cpu);
@@ -82,8 +82,8 @@ void __init xen_init_IRQ(void)
 
 	rc = cpuhp_setup_state_nocalls(CPUHP_XEN_EVTCHN_PREPARE,
 				       "xen/evtchn:prepare",
-				       xen_evtchn_cpu_prepare,
-				       xen_evtchn_cpu_dead);
+				       xen_evtchn_cpuhp_prepare,
+				       xen_evtchn_cpuhp_dead);
 	if (rc)
 		pr_err("no CPU hotplug callbacks (%d): new CPUs get no events\n",
 		       rc);
