@@ -120,6 +120,23 @@ void __init xen_evtchn_hvm_delivery_init(void)
 }
 
 /**
+ * xen_evtchn_kick_upcall() - make sure a CPU whose upcall flag we set runs
+ *	its upcall
+ * @cpu: the CPU
+ *
+ * Xen interrupts a per-vCPU vector only when it sets the flag itself; a
+ * flag we set is otherwise never noticed and, worse, stops Xen from
+ * interrupting for new events. The other delivery modes act on the flag
+ * as it is (see xen_evtchn_redeliver_upcall()). An IPI sent while the
+ * target has interrupts off waits in its LAPIC.
+ */
+void xen_evtchn_kick_upcall(unsigned int cpu)
+{
+	if (xen_hvm_domain() && xen_percpu_upcall)
+		__apic_send_IPI(cpu, HYPERVISOR_CALLBACK_VECTOR);
+}
+
+/**
  * xen_evtchn_redeliver_upcall() - can Xen bring us back for what is left?
  *
  * Called with this CPU's upcall-pending flag set. With a per-vCPU vector

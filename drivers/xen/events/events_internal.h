@@ -142,7 +142,8 @@ struct xen_evtchn_loop {
  * @resume: re-establish the ABI after save/restore; runs in stop_machine,
  *	must not sleep; optional. Non-zero: the ABI is unusable on this host
  * @rescan: after resume, make the next upcall on every online CPU look at
- *	every port once; optional
+ *	every port once and set its upcall flag (the caller then makes sure
+ *	that upcall happens); optional
  * @cpu_prepare: make @cpu able to receive events; before anything is
  *	bound to it; optional
  * @cpu_dead: @cpu is gone; hand over what it had not handled; optional
@@ -254,9 +255,11 @@ void xen_lateeoi_cpu_dead(unsigned int cpu);
 #if defined(CONFIG_X86) && defined(CONFIG_XEN_PVHVM)
 void xen_evtchn_hvm_delivery_init(void);
 bool xen_evtchn_redeliver_upcall(void);
+void xen_evtchn_kick_upcall(unsigned int cpu);
 #else
 static inline void xen_evtchn_hvm_delivery_init(void) { }
 static inline bool xen_evtchn_redeliver_upcall(void) { return false; }
+static inline void xen_evtchn_kick_upcall(unsigned int cpu) { }
 #endif
 
 #endif /* _XEN_EVENTS_INTERNAL_H */

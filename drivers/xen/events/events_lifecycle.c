@@ -195,7 +195,14 @@ void xen_irq_resume(void)
 		xen_resume_virqs(cpu);
 		xen_resume_ipis(cpu);
 	}
-	/* Anything raised while we re-bound is picked up by one full scan. */
-	if (xen_evtchn_abi->rescan)
+	/*
+	 * Re-binding goes through mask and unmask, which re-raises anything
+	 * that became pending meanwhile; one full scan on every CPU catches
+	 * whatever else the new domain signalled before we were ready.
+	 */
+	if (xen_evtchn_abi->rescan) {
 		xen_evtchn_abi->rescan();
+		for_each_online_cpu(cpu)
+			xen_evtchn_kick_upcall(cpu);
+	}
 }
