@@ -45,50 +45,122 @@ void xen_setup_callback_vector(void)
 	}
 }
 
+/*
+ * Toolstacks (libxl's "PV control available" check) decide whether the guest
+ * has PV drivers solely from HVM_PARAM_CALLBACK_IRQ being non-zero, and the
+ * per-vCPU vectors leave that parameter otherwise unused. We write GSI 1
+ * (the value 1, which other guests use too, so every Xen and emulator
+ * accepts it): a GSI-type via only drives a line for vCPU 0, and only while
+ * vCPU 0 has no vector of its own; we write it after vCPU 0 got one, so no
+ * line is ever asserted. A vector-type via would instead be injected at
+ * every VM entry on top of the per-vCPU vectors (a second, un-EOI'd
+ * delivery). Failure only hides us from the toolstack; delivery works.
+ */
+static void xen_hvm_mark_pv_aware(void)
+{
+	int rc = xen_set_callback_via(1);
+
+	if (rc)
+		pr_warn("CALLBACK_IRQ marker not set (%d): toolstack may not see PV drivers\n",
+			rc);
+}
+
+static int xen_hvm_upcall_vector_op(unsigned int cpu)
+{
+	struct xen_hvm_evtchn_upcall_vector op = {
+		.vcpu = xen_vcpu_nr(cpu),
+		.vector = HYPERVISOR_CALLBACK_VECTOR,
+	};
+	/* The wrapper returns unsigned long; Xen's result is a negative errno. */
+	long rc = (long)HYPERVISOR_hvm_op(HVMOP_set_evtchn_upcall_vector, &op);
+
+	return (int)rc;
+}
+
 /**
  * xen_set_upcall_vector() - ask Xen to interrupt one vCPU on its own vector
  * @cpu: the CPU whose vCPU is set up
  *
- * Return: 0 or Xen's error.
+ * For CPU 0 the toolstack's "PV drivers present" marker is written as well
+ * (see xen_hvm_mark_pv_aware()); its failure is logged, not returned, since
+ * the vector itself works and cannot be taken back.
+ *
+ * Return: 0 or Xen's error for the vector.
  */
 int xen_set_upcall_vector(unsigned int cpu)
 {
-	struct xen_hvm_evtchn_upcall_vector op = {
-		.vcpu = per_cpu(xen_vcpu_id, cpu),
-		.vector = HYPERVISOR_CALLBACK_VECTOR,
-	};
+	int rc = xen_hvm_upcall_vector_op(cpu);
+
+	if (!rc && cpu == 0)
+		xen_hvm_mark_pv_aware();
+	return rc;
+}
+
+/* Xen 4.17+ says so in CPUID; older Xen may have the op but not the bit. */
+static bool xen_hvm_upcall_vector_advertised(void)
+{
+	u32 eax, ebx, ecx, edx;
+
+	if (!xen_hvm_cpuid_leaf(4, &eax, &ebx, &ecx, &edx))
+		return false;
+	return eax & XEN_HVM_CPUID_UPCALL_VECTOR;
+}
+
+/*
+ * CPU 0 decides: if Xen refuses its vector, nothing is armed yet and the
+ * ladder can go on down. Once CPU 0 has one it cannot be removed (Xen
+ * rejects vector 0), so a later CPU's failure cannot switch the domain to
+ * the global vector without double delivery on CPU 0. At boot only CPU 0
+ * is online; the others register on their own vCPU as they start. After a
+ * resume every online CPU is done from here: their LAPICs are enabled, so
+ * Xen can raise the vector on them at once. The only error left for them
+ * is a vCPU Xen does not know (-ENOENT), which could not run anyway; it is
+ * logged and that CPU gets no upcalls.
+ */
+static int xen_hvm_set_online_upcall_vectors(void)
+{
+	unsigned int cpu;
 	int rc;
 
-	rc = (int)HYPERVISOR_hvm_op(HVMOP_set_evtchn_upcall_vector, &op);
-	if (rc || cpu)
+	rc = xen_set_upcall_vector(0);
+	if (rc)
 		return rc;
-	/*
-	 * Toolstacks judge whether a guest is PV-aware by CALLBACK_IRQ being
-	 * set; with per-vCPU vectors it is otherwise unused, so any non-zero
-	 * value does. Xen ignores it for delivery while vectors are set.
-	 */
-	return xen_set_callback_via(1);
+	for_each_online_cpu(cpu) {
+		if (cpu == 0)
+			continue;
+		rc = xen_hvm_upcall_vector_op(cpu);
+		if (rc)
+			pr_err("CPU %u: per-vCPU upcall vector refused (%d); it gets no events\n",
+			       cpu, rc);
+	}
+	return 0;
 }
 
-static bool __init xen_cpuid_has_upcall_vector(void)
+/**
+ * xen_hvm_choose_upcall_delivery() - decide how Xen interrupts this guest
+ *
+ * The only place the delivery mode is decided: at boot (from xen_init_IRQ(),
+ * CPU 0 alone online) and again after each resume into a new domain
+ * (stop_machine, interrupts off everywhere, so no upcall sees the flags
+ * change). Best first: a per-vCPU LAPIC vector if Xen's CPUID advertises it
+ * and Xen accepts it for CPU 0; else the domain-wide callback vector; else
+ * the platform PCI device's INTx line (xen_have_vector_callback cleared;
+ * also the case when "xen_no_vector_callback" was given). A guest that is
+ * on the INTx line stays there across a resume: the platform PCI driver
+ * owns that set-up. xen_percpu_upcall, and with it the LAPIC EOI in the
+ * upcall handler, follows the result.
+ */
+void xen_hvm_choose_upcall_delivery(void)
 {
-	u32 base = xen_cpuid_base();
-
-	/* Leaf base+4 only means something if a Xen base was found. */
-	return base && (cpuid_eax(base + 4) & XEN_HVM_CPUID_UPCALL_VECTOR);
-}
-
-static void __init xen_choose_vector_delivery(void)
-{
+	xen_percpu_upcall = false;
 	if (!xen_have_vector_callback)
 		return;
-	/* Preferred: no shared state between vCPUs, and it can be moved. */
-	if (xen_cpuid_has_upcall_vector() && !xen_set_upcall_vector(0)) {
+	if (xen_hvm_upcall_vector_advertised() &&
+	    !xen_hvm_set_online_upcall_vectors()) {
 		xen_percpu_upcall = true;
 		return;
 	}
 	if (!xen_feature(XENFEAT_hvm_callback_vector)) {
-		/* Only the platform PCI device's INTx line is left. */
 		xen_have_vector_callback = false;
 		return;
 	}
@@ -100,15 +172,17 @@ static void __init xen_choose_vector_delivery(void)
  *
  * Runs from xen_init_IRQ() (x86_init.irqs.intr_init), before
  * native_init_IRQ() finalises the IDT: the vector must be installed first.
- * Later CPUs get their per-vCPU vector from the arch hotplug code.
+ * Later CPUs register their per-vCPU vector themselves once their LAPIC
+ * is on (the arch code's starting-state hotplug callback).
  */
 void __init xen_evtchn_hvm_delivery_init(void)
 {
 	if (!xen_hvm_domain())
 		return;
-	xen_choose_vector_delivery();
+	xen_hvm_choose_upcall_delivery();
 	if (xen_have_vector_callback) {
-		pr_info("Xen HVM callback vector for event delivery is enabled\n");
+		pr_info("Xen HVM callback vector for event delivery is enabled (%s)\n",
+			xen_percpu_upcall ? "per vCPU" : "domain-wide");
 		sysvec_install(HYPERVISOR_CALLBACK_VECTOR, sysvec_xen_hvm_callback);
 	}
 	native_init_IRQ();

@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Running as a Xen HVM or PVH guest on x86: finding Xen, mapping the
+ * shared-info page, the upcall entry point, and what each CPU must tell
+ * Xen as it comes and goes.
+ *
+ * Boot order (see also xen_hvm_choose_upcall_delivery()):
+ *   detect -> init_platform (shared info, hotplug states, intr_init hook)
+ *   -> init_mem_mapping -> guest_late_init (PVH detection)
+ *   -> smp_prepare_boot_cpu (vcpu_info) -> init_IRQ (delivery mode, CPU 0)
+ *   -> secondary CPUs: prepare on the boot CPU, then the upcall vector on
+ *      the new CPU itself once its LAPIC is enabled.
+ */
+#define pr_fmt(fmt) "xen/hvm: " fmt
+
+#include <linux/acpi.h>
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/kexec.h>
+#include <linux/memblock.h>
+#include <linux/virtio_anchor.h>
+
+#include <xen/events.h>
+#include <xen/features.h>
+#include <xen/hvm.h>
+#include <xen/interface/hvm/hvm_op.h>
+#include <xen/interface/memory.h>
+#include <xen/interface/sched.h>
+#include <xen/interface/vcpu.h>
+
+#include <asm/apic.h>
+#include <asm/cpu.h>
+#include <asm/e820/api.h>
+#include <asm/early_ioremap.h>
+#include <asm/hypervisor.h>
+#include <asm/idtentry.h>
+#include <asm/io_apic.h>
+#include <asm/reboot.h>
+#include <asm/setup.h>
+#include <asm/smp.h>
+
+#include <asm/xen/cpuid.h>
+#include <asm/xen/events.h>
+#include <asm/xen/hypervisor.h>
+#include <asm/xen/page.h>
+
+#include "xen-ops.h"
+
+/*
+ * Not __ro_after_init: a resume into a new domain may have to give up the
+ * per-vCPU vectors (the new host may lack them), see
+ * xen_hvm_choose_upcall_delivery().
+ */
+bool xen_percpu_upcall __read_mostly;
+EXPORT_SYMBOL_GPL(xen_percpu_upcall);
+
+#ifdef CONFIG_XEN_EVTCHN_KUNIT_TEST
+xen_hvm_cpuid_fn xen_hvm_cpuid_hook;
+#endif
+
+/* Guest frame where Xen's shared-info page is placed; 0 until chosen. */
+static unsigned long xen_hvm_shinfo_pfn;
+
+/*
+ * Low memory is searched first so that the page does not split a large
+ * EPT/NPT mapping; an HVM guest always has RAM below 4 GiB, so a search
+ * that finds nothing there will not find anything higher either.
+ */
+#define XEN_HVM_SHINFO_SEARCH_END	SZ_4G
+
+/**
+ * xen_hvm_cpuid_leaf() - read one of Xen's CPUID leaves
+ * @index: leaf number relative to Xen's CPUID base (1 = version, 4 = HVM)
+ * @eax: out, EAX of the leaf
+ * @ebx: out, EBX of the leaf
+ * @ecx: out, ECX of the leaf
+ * @edx: out, EDX of the leaf
+ *
+ * Every read of Xen's leaves goes through here, so that a test build can
+ * answer from a model of Xen (xen_hvm_cpuid_hook) and so that no leaf past
+ * the base is read when there is no Xen base, or beyond the highest leaf
+ * Xen reports.
+ *
+ * Return: true and the four registers filled in, or false (outputs left
+ * untouched) when Xen or the leaf is absent.
+ */
+bool xen_hvm_cpuid_leaf(unsigned int index, u32 *eax, u32 *ebx, u32 *ecx,
+			u32 *edx)
+{
+	u32 base;
+
+#ifdef CONFIG_XEN_EVTCHN_KUNIT_TEST
+	xen_hvm_cpuid_fn hook = READ_ONCE(xen_hvm_cpuid_hook);
+
+	if (hook)
+		return hook(index, eax, ebx, ecx, edx);
+#endif
+	base = xen_cpuid_base();
+	if (!base)
+		return false;
+	/* Leaf base+0 EAX holds the highest leaf, as an absolute number. */
+	if (index && cpuid_eax(base) < base + index)
+		return false;
+	cpuid_count(base + index, 0, eax, ebx, ecx, edx);
+	return true;
+}
+
+static int xen_hvm_map_shared_info(void)
+{
+	struct xen_add_to_physmap xatp = {
+		.domid = DOMID_SELF,
+		.space = XENMAPSPACE_shared_info,
+		.idx = 0,
+		.gpfn = xen_hvm_shinfo_pfn,
+	};
+
+	return HYPERVISOR_memory_op(XENMEM_add_to_physmap, &xatp);
+}
+
+/**
+ * xen_hvm_init_shared_info() - (re)place Xen's shared-info page in our RAM
+ *
+ * Used at boot and after a resume into a new domain, where the page is not
+ * in the guest's physical map until we add it again. A failure is logged:
+ * the 2-level ABI and the vCPUs without a registered vcpu_info then see a
+ * stale page, but the guest keeps running instead of crashing.
+ */
+void xen_hvm_init_shared_info(void)
+{
+	int rc = xen_hvm_map_shared_info();
+
+	if (rc)
+		pr_err("shared info page not mapped at pfn %#lx (%d)\n",
+		       xen_hvm_shinfo_pfn, rc);
+}
+
+/* A RAM page from 4 KiB up that nothing has reserved yet, or 0. */
+static phys_addr_t __init xen_hvm_find_shinfo_page(void)
+{
+	phys_addr_t pa;
+
+	for (pa = PAGE_SIZE; pa < XEN_HVM_SHINFO_SEARCH_END; pa += PAGE_SIZE) {
+		if (e820__mapped_all(pa, pa + PAGE_SIZE, E820_TYPE_RAM) &&
+		    !memblock_is_reserved(pa))
+			return pa;
+	}
+	return 0;
+}
+
+/*
+ * Reserve a page and ask Xen to put the shared-info page there. The early
+ * mapping is replaced by the direct map in xen_hvm_init_mem_mapping().
+ */
+static int __init xen_hvm_setup_shared_info(void)
+{
+	phys_addr_t pa = xen_hvm_find_shinfo_page();
+	int rc;
+
+	if (!pa)
+		return -ENOMEM;
+	xen_hvm_shinfo_pfn = PHYS_PFN(pa);
+	rc = xen_hvm_map_shared_info();
+	if (rc) {
+		xen_hvm_shinfo_pfn = 0;
+		return rc;
+	}
+	memblock_reserve(pa, PAGE_SIZE);
+	HYPERVISOR_shared_info = early_memremap(pa, PAGE_SIZE);
+	return 0;
+}
+
+/* Version banner, domain type, features, and CPU 0's vCPU number. */
+static void __init xen_hvm_read_platform_info(void)
+{
+	u32 eax, ebx, ecx, edx;
+
+	if (xen_hvm_cpuid_leaf(1, &eax, &ebx, &ecx, &edx))
+		pr_info("Xen version %u.%u.\n", eax >> 16, eax & 0xffff);
+
+	xen_domain_type = XEN_HVM_DOMAIN;
+	pv_info.name = xen_pvh_domain() ? "Xen PVH" : "Xen HVM";
+	xen_setup_features();
+
+	/* Without the flag, Xen numbers vCPUs like we number CPUs. */
+	if (xen_hvm_cpuid_leaf(4, &eax, &ebx, &ecx, &edx) &&
+	    (eax & XEN_HVM_CPUID_VCPU_ID_PRESENT))
+		this_cpu_write(xen_vcpu_id, ebx);
+	else
+		this_cpu_write(xen_vcpu_id, smp_processor_id());
+}
+
+/* Only a per-vCPU vector is a LAPIC interrupt; the global one bypasses it. */
+static __always_inline void xen_hvm_upcall_ack(void)
+{
+	if (xen_percpu_upcall)
+		apic_eoi();
+}
+
+/*
+ * sysvec_xen_hvm_callback(regs): Xen's event upcall on
+ * HYPERVISOR_CALLBACK_VECTOR. A plain comment because kernel-doc cannot
+ * parse the DEFINE_IDTENTRY_SYSVEC wrapper. Entered through the IDT or FRED
+ * stub in both vector modes (per-vCPU and domain-wide); in PCI INTx mode
+ * the platform device's handler calls the event core instead. Counted as
+ * "HYP" in /proc/interrupts.
+ */
+DEFINE_IDTENTRY_SYSVEC(sysvec_xen_hvm_callback)
+{
+	struct pt_regs *saved = set_irq_regs(regs);
+
+	/*
+	 * EOI before the scan: an event raised while we scan re-arms the
+	 * vector, and that second interrupt finds whatever we missed.
+	 */
+	xen_hvm_upcall_ack();
+	inc_irq_stat(irq_hv_callback_count);
+	xen_evtchn_do_upcall();
+
+	set_irq_regs(saved);
+}
+
+/*
+ * SHUTDOWN_soft_reset makes Xen drop this domain's event channels, grant
+ * mappings and vcpu_info registrations, so the next kernel can make them
+ * again. If Xen refuses, the next kernel copes with leftovers (-EEXIST on
+ * VIRQ binds, an already-armed upcall vector); we log rather than crash a
+ * path that is already shutting down or dumping a crash.
+ */
+static void __maybe_unused xen_hvm_soft_reset(void)
+{
+	struct sched_shutdown req = { .reason = SHUTDOWN_soft_reset };
+	unsigned int cpu;
+	int rc;
+
+	for_each_online_cpu(cpu)
+		xen_pmu_finish(cpu);
+	rc = HYPERVISOR_sched_op(SCHEDOP_shutdown, &req);
+	if (rc)
+		pr_err("soft reset refused (%d); next kernel inherits our state\n",
+		       rc);
+}
+
+#ifdef CONFIG_KEXEC_CORE
+static void xen_hvm_shutdown(void)
+{
+	native_machine_shutdown();
+	/* A plain reboot or power-off leaves the domain to the toolstack. */
+	if (kexec_in_progress)
+		xen_hvm_soft_reset();
+}
+#endif
+
+#ifdef CONFIG_CRASH_DUMP
+static void xen_hvm_crash_shutdown(struct pt_regs *regs)
+{
+	native_machine_crash_shutdown(regs);
+	xen_hvm_soft_reset();
+}
+#endif
+
+/* ACPI processor ids are Xen's vCPU numbers; fall back to our numbering. */
+static void xen_hvm_assign_vcpu_id(unsigned int cpu)
+{
+	u32 acpi_id = cpu_acpi_id(cpu);
+
+	per_cpu(xen_vcpu_id, cpu) = acpi_id != CPU_ACPIID_INVALID ? acpi_id : cpu;
+}
+
+/*
+ * Boot CPU, before the new CPU runs: vCPU number, vcpu_info, timer and IPI
+ * bindings. The upcall vector is not set here: Xen would raise it into a
+ * LAPIC that is still disabled (a stale IRR bit on Xen 4.11 to 4.17, a lost
+ * edge elsewhere); xen_hvm_cpu_starting() does it on the CPU itself.
+ */
+static int xen_hvm_cpu_prepare(unsigned int cpu)
+{
+	int rc;
+
+	/* A CPU whose offlining timed out may still hold its PV lock state. */
+	xen_uninit_lock_cpu(cpu);
+	xen_hvm_assign_vcpu_id(cpu);
+
+	/*
+	 * A vCPU Xen does not have would make the vcpu_info registration
+	 * below panic; refuse the CPU cleanly instead. Xen before 4.5 lacks
+	 * the query (-ENOSYS) and gets the old behaviour.
+	 */
+	rc = HYPERVISOR_vcpu_op(VCPUOP_is_up, xen_vcpu_nr(cpu), NULL);
+	if (rc == -ENOENT) {
+		pr_err("CPU %u: Xen has no vCPU %u\n", cpu, xen_vcpu_nr(cpu));
+		return rc;
+	}
+	xen_vcpu_setup(cpu);
+
+	/* On the INTx line only vCPU 0 is ever interrupted: no PV timer/IPIs. */
+	if (!xen_have_vector_callback)
+		return 0;
+	if (xen_feature(XENFEAT_hvm_safe_pvclock))
+		xen_setup_timer(cpu);
+	rc = xen_smp_intr_init(cpu);
+	if (rc)
+		pr_err("CPU %u: IPI bindings failed (%d)\n", cpu, rc);
+	return rc;
+}
+
+static int xen_hvm_cpu_dead(unsigned int cpu)
+{
+	xen_smp_intr_free(cpu);
+	if (xen_have_vector_callback && xen_feature(XENFEAT_hvm_safe_pvclock))
+		xen_teardown_timer(cpu);
+	return 0;
+}
+
+/* Events Xen flagged for this vCPU before it had a vector to raise. */
+static void xen_hvm_catch_early_upcall(void)
+{
+	struct vcpu_info *vcpu = __this_cpu_read(xen_vcpu);
+
+	/*
+	 * Xen before 4.11 interrupts only when the flag goes 0 -> 1, and the
+	 * prepare step's vcpu_info registration and bindings may have set it
+	 * already. Interrupts are off here: the self-IPI waits in the IRR
+	 * and merges with whatever Xen raised itself.
+	 */
+	if (vcpu && READ_ONCE(vcpu->evtchn_upcall_pending))
+		__apic_send_IPI_self(HYPERVISOR_CALLBACK_VECTOR);
+}
+
+/*
+ * On the new CPU, interrupts off, after setup_local_APIC() enabled its
+ * LAPIC and before interrupts are first enabled (start_secondary()).
+ * Later than this is too late: the online states need IPIs to wake this
+ * CPU, and those are Xen events. A starting callback must not fail, so a
+ * refusal is logged; the prepare step already made sure Xen has this vCPU,
+ * and the op's other errors (not HVM, bad vector, bad buffer) cannot
+ * happen once CPU 0 succeeded with the same arguments.
+ */
+static int xen_hvm_cpu_starting(unsigned int cpu)
+{
+	int rc;
+
+	if (!xen_percpu_upcall)
+		return 0;
+	rc = xen_set_upcall_vector(cpu);
+	if (rc) {
+		pr_err("CPU %u: per-vCPU upcall vector refused (%d); it gets no events\n",
+		       cpu, rc);
+		return 0;
+	}
+	xen_hvm_catch_early_upcall();
+	return 0;
+}
+
+/*
+ * CPU 0 got its vector in xen_init_IRQ(), before its own LAPIC was set up
+ * (that happens later, at late time init). Xen 4.18+ re-raises a pending
+ * upcall when the LAPIC is enabled and older Xen left it in the IRR, so
+ * nothing should be lost; this one look, once interrupts work, costs
+ * nothing and covers a hypervisor that does neither.
+ */
+static int __init xen_hvm_boot_cpu_upcall_check(void)
+{
+	unsigned long flags;
+
+	if (!xen_hvm_domain() || !xen_percpu_upcall)
+		return 0;
+	local_irq_save(flags);
+	xen_hvm_catch_early_upcall();
+	local_irq_restore(flags);
+	return 0;
+}
+early_initcall(xen_hvm_boot_cpu_upcall_check);
+
+/*
+ * CPUHP_AP_ARM_XEN_STARTING is the STARTING slot reserved for Xen guests;
+ * only arch/arm/xen uses it there, and that code is never built on x86, so
+ * it is free for the same job here. The vector cannot be removed again
+ * (Xen rejects vector 0), so there is no teardown; re-onlining sets the
+ * same vector again.
+ */
+static int __init xen_hvm_setup_cpuhp(void)
+{
+	int rc;
+
+	rc = xen_cpuhp_setup(xen_hvm_cpu_prepare, xen_hvm_cpu_dead);
+	if (rc)
+		return rc;
+	return cpuhp_setup_state_nocalls(CPUHP_AP_ARM_XEN_STARTING,
+					 "x86/xen/guest:starting",
+					 xen_hvm_cpu_starting, NULL);
+}
+
+/*
+ * Without a shared-info page nothing Xen-specific can work. An HVM guest
+ * then carries on as if booted with "nopv" (emulated devices, native
+ * interrupts); a PVH guest has no emulated platform to fall back to.
+ */
+static void __init xen_hvm_give_up_pv(int rc)
+{
+	if (xen_pvh_domain())
+		panic("Xen PVH: no shared info page (%d)\n", rc);
+	pr_err("no shared info page (%d): running without Xen PV extensions\n",
+	       rc);
+}
+
+static void __init xen_hvm_guest_init(void)
+{
+	int rc;
+
+	if (xen_pv_domain())
+		return;
+
+	if (IS_ENABLED(CONFIG_XEN_VIRTIO_FORCE_GRANT))
+		virtio_set_mem_acc_cb(xen_virtio_restricted_mem_acc);
+
+	rc = xen_hvm_setup_shared_info();
+	if (rc) {
+		xen_hvm_give_up_pv(rc);
+		return;
+	}
+	xen_hvm_read_platform_info();
+
+	/* CPU 0 reads its vcpu_info from the shared page until registered. */
+	xen_vcpu_info_reset(0);
+	xen_panic_handler_init();
+	xen_hvm_smp_init();
+
+	rc = xen_hvm_setup_cpuhp();
+	if (rc)
+		pr_err("CPU hotplug callbacks not registered (%d): secondary CPUs get no events\n",
+		       rc);
+
+	xen_unplug_emulated_devices();
+	x86_init.irqs.intr_init = xen_init_IRQ;
+	xen_hvm_init_time_ops();
+	xen_hvm_init_mmu_ops();
+
+#ifdef CONFIG_KEXEC_CORE
+	machine_ops.shutdown = xen_hvm_shutdown;
+#endif
+#ifdef CONFIG_CRASH_DUMP
+	machine_ops.crash_shutdown = xen_hvm_crash_shutdown;
+#endif
+}
+
+static void __init xen_hvm_init_mem_mapping(void)
+{
+	if (!xen_hvm_shinfo_pfn)
+		return;
+	early_memunmap(HYPERVISOR_shared_info, PAGE_SIZE);
+	HYPERVISOR_shared_info = __va(PFN_PHYS(xen_hvm_shinfo_pfn));
+	/* CPU 0 may still point into the early mapping that just went away. */
+	xen_vcpu_info_reset(0);
+}
+
+/* Deprecated spelling of "nopv", honoured only when Xen is really there. */
+static int __init xen_parse_nopv(char *arg)
+{
+	pr_notice("\"xen_nopv\" is deprecated, please use \"nopv\" instead\n");
+	if (xen_cpuid_base())
+		nopv = true;
+	return 0;
+}
+early_param("xen_nopv", xen_parse_nopv);
+
+/* Force the platform PCI INTx line (and no PV IPIs or timers). */
+static int __init xen_parse_no_vector_callback(char *arg)
+{
+	xen_have_vector_callback = false;
+	return 0;
+}
+early_param("xen_no_vector_callback", xen_parse_no_vector_callback);
+
+static bool __init xen_x2apic_available(void)
+{
+	return x2apic_supported();
+}
+
+static bool __init xen_hvm_msi_ext_dest_id(void)
+{
+	u32 eax, ebx, ecx, edx;
+
+	if (!xen_hvm_cpuid_leaf(4, &eax, &ebx, &ecx, &edx))
+		return false;
+	return eax & XEN_HVM_CPUID_EXT_DEST_ID;
+}
+
+/*
+ * A guest that did not come in through the PVH entry may still be PVH:
+ * the ACPI FADT then says there is neither an RTC nor VGA.
+ */
+static void __init xen_hvm_guest_late_init(void)
+{
+#ifdef CONFIG_XEN_PVH
+	if (!xen_pvh &&
+	    (x86_platform.legacy.rtc || !x86_platform.legacy.no_vga))
+		return;
+
+	xen_pvh = true;
+	if (nopv)
+		panic("\"nopv\" and \"xen_nopv\" parameters are unsupported in PVH guest.");
+
+	/* No IO-APIC: ACPI must not assume the legacy PIC model. */
+	if (!nr_ioapics && acpi_irq_model == ACPI_IRQ_MODEL_PIC)
+		acpi_irq_model = ACPI_IRQ_MODEL_PLATFORM;
+
+	machine_ops.emergency_restart = xen_emergency_restart;
+	pv_info.name = "Xen PVH";
+#endif
+}
+
+/*
+ * "nopv" on an HVM guest: use the bare-hardware paths, except that the
+ * late hook still runs so a PVH guest is detected and refused.
+ */
+static void __init xen_hvm_use_native_hooks(void)
+{
+	struct x86_hyper_init *init = &x86_hyper_xen_hvm.init;
+
+	init->init_platform = x86_init_noop;
+	init->x2apic_available = bool_x86_init_noop;
+	init->init_mem_mapping = x86_init_noop;
+	init->init_after_bootmem = x86_init_noop;
+	init->guest_late_init = xen_hvm_guest_late_init;
+	x86_hyper_xen_hvm.runtime.pin_vcpu = x86_op_int_noop;
+}
+
+static u32 __init xen_hvm_detect(void)
+{
+	u32 base = xen_cpuid_base();
+
+	if (xen_pv_domain())
+		return 0;
+	/* Hypercalls go through vmcall or vmmcall depending on the vendor. */
+	if (base)
+		xen_hypercall_setfunc();
+
+	if (xen_pvh_domain() && nopv) {
+		pr_info("\"nopv\" parameter is ignored in PVH guest\n");
+		nopv = false;
+	} else if (base && nopv) {
+		xen_hvm_use_native_hooks();
+	}
+	return base;
+}
+
+/* Entry in the boot-time hypervisor detection table (cpu/hypervisor.c). */
+struct hypervisor_x86 x86_hyper_xen_hvm __initdata = {
+	.name			= "Xen HVM",
+	.detect			= xen_hvm_detect,
+	.type			= X86_HYPER_XEN_HVM,
+	.init.init_platform	= xen_hvm_guest_init,
+	.init.x2apic_available	= xen_x2apic_available,
+	.init.init_mem_mapping	= xen_hvm_init_mem_mapping,
+	.init.guest_late_init	= xen_hvm_guest_late_init,
+	.init.msi_ext_dest_id	= xen_hvm_msi_ext_dest_id,
+	.runtime.pin_vcpu	= xen_pin_vcpu,
+	.ignore_nopv		= true,
+};
