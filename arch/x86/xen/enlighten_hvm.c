@@ -137,9 +137,12 @@ void xen_hvm_init_shared_info(void)
 /* A RAM page from 4 KiB up that nothing has reserved yet, or 0. */
 static phys_addr_t __init xen_hvm_find_shinfo_page(void)
 {
-	phys_addr_t pa;
+	/* Counted in frames: a 32-bit phys_addr_t cannot hold 4 GiB itself. */
+	unsigned long pfn, end = PHYS_PFN(XEN_HVM_SHINFO_SEARCH_END);
+	u64 pa;
 
-	for (pa = PAGE_SIZE; pa < XEN_HVM_SHINFO_SEARCH_END; pa += PAGE_SIZE) {
+	for (pfn = 1; pfn < end; pfn++) {
+		pa = (u64)pfn << PAGE_SHIFT;
 		if (e820__mapped_all(pa, pa + PAGE_SIZE, E820_TYPE_RAM) &&
 		    !memblock_is_reserved(pa))
 			return pa;
@@ -149,7 +152,7 @@ static phys_addr_t __init xen_hvm_find_shinfo_page(void)
 
 /*
  * Reserve a page and ask Xen to put the shared-info page there. The early
- * mapping is replaced by the direct map in xen_hvm_init_mem_mapping().
+ * mapping is replaced by the direct map in xen_hvm_use_direct_map().
  */
 static int __init xen_hvm_setup_shared_info(void)
 {
@@ -241,7 +244,7 @@ static void __maybe_unused xen_hvm_soft_reset(void)
 }
 
 #ifdef CONFIG_KEXEC_CORE
-static void xen_hvm_shutdown(void)
+static void xen_hvm_kexec_shutdown(void)
 {
 	native_machine_shutdown();
 	/* A plain reboot or power-off leaves the domain to the toolstack. */
@@ -251,7 +254,7 @@ static void xen_hvm_shutdown(void)
 #endif
 
 #ifdef CONFIG_CRASH_DUMP
-static void xen_hvm_crash_shutdown(struct pt_regs *regs)
+static void xen_hvm_kdump_shutdown(struct pt_regs *regs)
 {
 	native_machine_crash_shutdown(regs);
 	xen_hvm_soft_reset();
@@ -403,7 +406,7 @@ static void __init xen_hvm_give_up_pv(int rc)
 	       rc);
 }
 
-static void __init xen_hvm_guest_init(void)
+static void __init xen_hvm_init_platform(void)
 {
 	int rc;
 
@@ -436,14 +439,14 @@ static void __init xen_hvm_guest_init(void)
 	xen_hvm_init_mmu_ops();
 
 #ifdef CONFIG_KEXEC_CORE
-	machine_ops.shutdown = xen_hvm_shutdown;
+	machine_ops.shutdown = xen_hvm_kexec_shutdown;
 #endif
 #ifdef CONFIG_CRASH_DUMP
-	machine_ops.crash_shutdown = xen_hvm_crash_shutdown;
+	machine_ops.crash_shutdown = xen_hvm_kdump_shutdown;
 #endif
 }
 
-static void __init xen_hvm_init_mem_mapping(void)
+static void __init xen_hvm_use_direct_map(void)
 {
 	if (!xen_hvm_shinfo_pfn)
 		return;
@@ -454,24 +457,24 @@ static void __init xen_hvm_init_mem_mapping(void)
 }
 
 /* Deprecated spelling of "nopv", honoured only when Xen is really there. */
-static int __init xen_parse_nopv(char *arg)
+static int __init xen_hvm_param_nopv(char *arg)
 {
-	pr_notice("\"xen_nopv\" is deprecated, please use \"nopv\" instead\n");
+	pr_notice("\"xen_nopv\" is deprecated; use \"nopv\"\n");
 	if (xen_cpuid_base())
 		nopv = true;
 	return 0;
 }
-early_param("xen_nopv", xen_parse_nopv);
+early_param("xen_nopv", xen_hvm_param_nopv);
 
 /* Force the platform PCI INTx line (and no PV IPIs or timers). */
-static int __init xen_parse_no_vector_callback(char *arg)
+static int __init xen_hvm_param_no_vector_callback(char *arg)
 {
 	xen_have_vector_callback = false;
 	return 0;
 }
-early_param("xen_no_vector_callback", xen_parse_no_vector_callback);
+early_param("xen_no_vector_callback", xen_hvm_param_no_vector_callback);
 
-static bool __init xen_x2apic_available(void)
+static bool __init xen_hvm_x2apic_ok(void)
 {
 	return x2apic_supported();
 }
@@ -489,19 +492,19 @@ static bool __init xen_hvm_msi_ext_dest_id(void)
  * A guest that did not come in through the PVH entry may still be PVH:
  * the ACPI FADT then says there is neither an RTC nor VGA.
  */
-static void __init xen_hvm_guest_late_init(void)
+static void __init xen_hvm_detect_pvh(void)
 {
 #ifdef CONFIG_XEN_PVH
-	if (!xen_pvh &&
-	    (x86_platform.legacy.rtc || !x86_platform.legacy.no_vga))
-		return;
+	bool no_legacy = !x86_platform.legacy.rtc && x86_platform.legacy.no_vga;
 
+	if (!xen_pvh && !no_legacy)
+		return;
 	xen_pvh = true;
 	if (nopv)
-		panic("\"nopv\" and \"xen_nopv\" parameters are unsupported in PVH guest.");
+		panic("Xen PVH guest cannot run with \"nopv\" or \"xen_nopv\"\n");
 
 	/* No IO-APIC: ACPI must not assume the legacy PIC model. */
-	if (!nr_ioapics && acpi_irq_model == ACPI_IRQ_MODEL_PIC)
+	if (acpi_irq_model == ACPI_IRQ_MODEL_PIC && nr_ioapics == 0)
 		acpi_irq_model = ACPI_IRQ_MODEL_PLATFORM;
 
 	machine_ops.emergency_restart = xen_emergency_restart;
@@ -521,7 +524,7 @@ static void __init xen_hvm_use_native_hooks(void)
 	init->x2apic_available = bool_x86_init_noop;
 	init->init_mem_mapping = x86_init_noop;
 	init->init_after_bootmem = x86_init_noop;
-	init->guest_late_init = xen_hvm_guest_late_init;
+	init->guest_late_init = xen_hvm_detect_pvh;
 	x86_hyper_xen_hvm.runtime.pin_vcpu = x86_op_int_noop;
 }
 
@@ -536,7 +539,7 @@ static u32 __init xen_hvm_detect(void)
 		xen_hypercall_setfunc();
 
 	if (xen_pvh_domain() && nopv) {
-		pr_info("\"nopv\" parameter is ignored in PVH guest\n");
+		pr_info("PVH guest: ignoring \"nopv\"\n");
 		nopv = false;
 	} else if (base && nopv) {
 		xen_hvm_use_native_hooks();
@@ -547,13 +550,15 @@ static u32 __init xen_hvm_detect(void)
 /* Entry in the boot-time hypervisor detection table (cpu/hypervisor.c). */
 struct hypervisor_x86 x86_hyper_xen_hvm __initdata = {
 	.name			= "Xen HVM",
-	.detect			= xen_hvm_detect,
 	.type			= X86_HYPER_XEN_HVM,
-	.init.init_platform	= xen_hvm_guest_init,
-	.init.x2apic_available	= xen_x2apic_available,
-	.init.init_mem_mapping	= xen_hvm_init_mem_mapping,
-	.init.guest_late_init	= xen_hvm_guest_late_init,
-	.init.msi_ext_dest_id	= xen_hvm_msi_ext_dest_id,
-	.runtime.pin_vcpu	= xen_pin_vcpu,
 	.ignore_nopv		= true,
+	.detect			= xen_hvm_detect,
+	.init = {
+		.init_platform		= xen_hvm_init_platform,
+		.init_mem_mapping	= xen_hvm_use_direct_map,
+		.guest_late_init	= xen_hvm_detect_pvh,
+		.x2apic_available	= xen_hvm_x2apic_ok,
+		.msi_ext_dest_id	= xen_hvm_msi_ext_dest_id,
+	},
+	.runtime.pin_vcpu	= xen_pin_vcpu,
 };
