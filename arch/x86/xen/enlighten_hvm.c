@@ -269,6 +269,15 @@ static void xen_hvm_assign_vcpu_id(unsigned int cpu)
 	per_cpu(xen_vcpu_id, cpu) = acpi_id != CPU_ACPIID_INVALID ? acpi_id : cpu;
 }
 
+/* Undo the prepare step; each part copes with never having been done. */
+static int xen_hvm_cpu_dead(unsigned int cpu)
+{
+	xen_smp_intr_free(cpu);
+	if (xen_have_vector_callback && xen_feature(XENFEAT_hvm_safe_pvclock))
+		xen_teardown_timer(cpu);
+	return 0;
+}
+
 /*
  * Boot CPU, before the new CPU runs: vCPU number, vcpu_info, timer and IPI
  * bindings. The upcall vector is not set here: Xen would raise it into a
@@ -301,17 +310,12 @@ static int xen_hvm_cpu_prepare(unsigned int cpu)
 	if (xen_feature(XENFEAT_hvm_safe_pvclock))
 		xen_setup_timer(cpu);
 	rc = xen_smp_intr_init(cpu);
-	if (rc)
+	if (rc) {
 		pr_err("CPU %u: IPI bindings failed (%d)\n", cpu, rc);
+		/* The hotplug core does not undo the step that failed. */
+		xen_hvm_cpu_dead(cpu);
+	}
 	return rc;
-}
-
-static int xen_hvm_cpu_dead(unsigned int cpu)
-{
-	xen_smp_intr_free(cpu);
-	if (xen_have_vector_callback && xen_feature(XENFEAT_hvm_safe_pvclock))
-		xen_teardown_timer(cpu);
-	return 0;
 }
 
 /* Events Xen flagged for this vCPU before it had a vector to raise. */
