@@ -21,10 +21,10 @@ smp=${KUNIT_SMP:-4}
 
 mkdir -p "$out"
 # One kernel build at a time on this machine: wait for any other.
-exec 9>"$build/.build.lock"
+exec 9>"${XEN_EVTCHN_BUILD_LOCK:-/tmp/xen-evtchn-build.lock}"
 flock 9
 tree=$("$top/scripts/xen-evtchn/prepare-tree.sh" | tail -n 1) || exit 1
-export CCACHE_DIR=${CCACHE_DIR:-$build/ccache}
+export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-evtchn/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export CCACHE_BASEDIR=$tree
 
