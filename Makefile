@@ -5,6 +5,8 @@
 #   make check      - KUnit suites under QEMU (-smp 4) against the Xen model
 #   make run        - boot our kernel as a PVH guest on real Xen in QEMU
 #   make xen-check  - the real-Xen scenarios, ours beside upstream
+#   make smoke      - short real-Xen run for CI (one PVH guest)
+#   make lint       - checkpatch --strict, sparse and W=1 on our files
 #   make tree       - only prepare build/tree (base tree + our files)
 #
 # KSRC=/path/to/linux-6.12 uses your own tree as the base instead of
@@ -16,7 +18,7 @@ BUILD ?= $(TOP)/build
 JOBS ?= $(shell nproc)
 export BUILD KSRC JOBS
 
-.PHONY: all tree deps kernel check run xen-check clean
+.PHONY: all tree deps kernel check run smoke xen-check lint clean
 
 all: check
 
@@ -37,6 +39,12 @@ run: deps
 
 xen-check: deps
 	@scripts/xen-evtchn/xen-lab.sh check
+
+smoke: deps
+	@scripts/xen-evtchn/xen-lab.sh smoke
+
+lint: deps
+	@scripts/xen-evtchn/lint.sh
 
 clean:
 	rm -rf $(BUILD)/kunit $(BUILD)/kernel

@@ -90,8 +90,10 @@ struct xm_domain;
 
 /* Point xen_hypercall at the model; saves the previous target. Process context. */
 int xm_install(void);
-/* Restore the saved target. Everything that could still issue a hypercall
- * must have been flushed by the caller first. */
+/*
+ * Restore the saved target. Everything that could still issue a hypercall
+ * must have been flushed by the caller first.
+ */
 void xm_uninstall(void);
 /* Hypercalls that reached the model with no domain to act for. */
 unsigned long xm_stray_hypercalls(void);
@@ -104,8 +106,10 @@ unsigned long xen_model_hypercall(unsigned long op, unsigned long a1,
 /* --- domains ---------------------------------------------------------- */
 
 void xm_config_default(struct xm_config *cfg);
-/* Create a domain with a given id; a peer (domid 0, is_control) may be
- * created beside a guest so interdomain channels have a far end. */
+/*
+ * Create a domain with a given id; a peer (domid 0, is_control) may be
+ * created beside a guest so interdomain channels have a far end.
+ */
 struct xm_domain *xm_domain_create(const struct xm_config *cfg, domid_t domid);
 void xm_domain_destroy(struct xm_domain *d);
 domid_t xm_domain_id(const struct xm_domain *d);
@@ -126,11 +130,13 @@ void xm_leave(void);
 int xm_domain_make_live(struct xm_domain *d);
 struct xm_domain *xm_live_domain(void);
 
-/* Save/restore or migration as seen by the guest (spec 12): a new domain
+/*
+ * Save/restore or migration as seen by the guest (spec 12): a new domain
  * with @cfg's features, guest memory kept, shared_info unmapped, only the
  * toolstack's xenstore and console ports open (announced in HVM params),
  * no vcpu_info registrations, no upcall vectors, CALLBACK_IRQ 0, 2-level.
- * The domain id changes to @new_domid. */
+ * The domain id changes to @new_domid.
+ */
 void xm_domain_restore(struct xm_domain *d, const struct xm_config *cfg,
 		       domid_t new_domid);
 /* What the next SHUTDOWN_suspend does; default XM_SUSPEND_NEW_DOMAIN. */
@@ -140,9 +146,11 @@ void xm_domain_soft_reset(struct xm_domain *d);
 
 /* --- fault injection and hostility ----------------------------------- */
 
-/* Fail the @nth (1-based, counted from now) call of hypercall @op with
+/*
+ * Fail the @nth (1-based, counted from now) call of hypercall @op with
  * sub-op @cmd (e.g. __HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi) with
- * @err, before it has any effect. @nth == 0 clears. */
+ * @err, before it has any effect. @nth == 0 clears.
+ */
 void xm_fail_nth(struct xm_domain *d, unsigned int op, unsigned int cmd,
 		 unsigned int nth, int err);
 /* Fail every call of (op, cmd) from now on with @err (0 clears). */
@@ -150,17 +158,23 @@ void xm_fail_always(struct xm_domain *d, unsigned int op, unsigned int cmd, int 
 /* Calls of (op, cmd) issued by @d so far. */
 unsigned long xm_call_count(struct xm_domain *d, unsigned int op, unsigned int cmd);
 
-/* Raise @port towards @vcpu with the domain's ABI, whatever the port's
- * state: a hypervisor that signals ports it should not. */
+/*
+ * Raise @port towards @vcpu with the domain's ABI, whatever the port's
+ * state: a hypervisor that signals ports it should not.
+ */
 void xm_raise_raw(struct xm_domain *d, unsigned int vcpu, evtchn_port_t port);
 
 /* --- peer and Xen-side event sources ---------------------------------- */
 
-/* Fire a VIRQ as Xen would (per-vCPU VIRQs on @vcpu; global ones via vCPU
- * 0's binding). Returns the port raised, or 0 when not bound (dropped). */
+/*
+ * Fire a VIRQ as Xen would (per-vCPU VIRQs on @vcpu; global ones via vCPU
+ * 0's binding). Returns the port raised, or 0 when not bound (dropped).
+ */
 evtchn_port_t xm_fire_virq(struct xm_domain *d, unsigned int vcpu, unsigned int virq);
-/* Mark @port Xen-attached (consumer in Xen, spec 3.3) after allocating it
- * as UNBOUND; returns the port or a negative errno. */
+/*
+ * Mark @port Xen-attached (consumer in Xen, spec 3.3) after allocating it
+ * as UNBOUND; returns the port or a negative errno.
+ */
 int xm_alloc_xen_attached(struct xm_domain *d);
 
 /* --- inspection ------------------------------------------------------- */
@@ -182,8 +196,10 @@ bool xm_fifo_has_control_block(struct xm_domain *d, unsigned int vcpu);
 /* Events Xen dropped (no control block, too many queue changes, ...). */
 unsigned long xm_fifo_lost_events(struct xm_domain *d);
 
-/* The shared_info page as Xen writes it right now (mapped gfn or Xen's own
- * page when unmapped), and the vcpu_info Xen uses for @vcpu. */
+/*
+ * The shared_info page as Xen writes it right now (mapped gfn or Xen's own
+ * page when unmapped), and the vcpu_info Xen uses for @vcpu.
+ */
 struct shared_info *xm_shared_info(struct xm_domain *d);
 long xm_shared_info_gfn(struct xm_domain *d);	/* -1 when not mapped */
 struct vcpu_info *xm_vcpu_info(struct xm_domain *d, unsigned int vcpu);

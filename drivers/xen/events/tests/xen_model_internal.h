@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Private state of the software model of Xen, shared by its files.
+ *
+ * Locking: one raw spinlock (xm_lock) serialises every hypercall and every
+ * test-side call that touches model state; it is taken with interrupts off,
+ * so hypercalls may come from hard-IRQ context on any CPU. The guest, on the
+ * other hand, writes the shared pages (shared_info, vcpu_info, FIFO control
+ * blocks and event arrays) without any lock, so the model changes guest
+ * memory only with atomic operations, as Xen does.
+ */
+#ifndef _XEN_EVTCHN_TESTS_XEN_MODEL_INTERNAL_H
+#define _XEN_EVTCHN_TESTS_XEN_MODEL_INTERNAL_H
+
+#include <linux/spinlock.h>
+#include "xen_model.h"
+#include <xen/interface/vcpu.h>
+
+/*
+ * Xen's "function not implemented" (38, spec 0.1): what Xen returns for an
+ * unknown hypercall or sub-op, and what a Xen without FIFO gives for it.
+ */
+#define XM_ENOSYS		38
+
+#define XM_MAX_DOMAINS		8
+#define XM_HVM_NR_PARAMS	39	/* Xen's HVM_NR_PARAMS, spec 1.7 */
+#define XM_NR_PIRQS		256	/* a domU's nr_pirqs, enough for tests */
+#define XM_MAX_FAULTS		16
+#define XM_NR_OPS		64
+#define XM_NR_CMDS		64
+#define XM_FIFO_WORDS_PER_PAGE	1024
+#define XM_FIFO_CB_SIZE		72	/* sizeof(evtchn_fifo_control_block) */
+#define XM_POLL_MAX_PORTS	128	/* spec 10/sched: do_poll's limit */
+#define XM_DEFAULT_MAX_PORT	1023	/* libxl's max_event_channels, spec 11 */
+#define XM_DEFAULT_NR_GSIS	48
+
+/* Per-port state, spec 2. */
+struct xm_port {
+	u8 state;		/* enum xm_port_state */
+	u8 priority;		/* FIFO priority */
+	u8 last_prio;		/* FIFO "last queue" priority */
+	bool xen_attached;	/* consumer in Xen, spec 3.3 */
+	bool sw_pending;	/* FIFO hidden pending flag, spec 5.3.1 */
+	u16 notify_vcpu;
+	u16 last_vcpu;		/* FIFO "last queue" vCPU */
+	u16 remote_dom;		/* UNBOUND: who may bind; INTERDOMAIN: peer */
+	u32 remote_port;	/* INTERDOMAIN: peer port; VIRQ: virq; PIRQ: pirq */
+};
+
+/* A modelled local APIC: only what upcall delivery needs (spec 7.2, 7.4). */
+struct xm_lapic {
+	bool enabled;
+	DECLARE_BITMAP(irr, 256);
+	DECLARE_BITMAP(isr, 256);
+};
+
+struct xm_vcpu {
+	bool online;
+	/* vcpu_info: default slot (or dummy) unless registered, spec 8. */
+	bool vi_registered;
+	struct vcpu_info *vi_area;
+	bool runstate_registered;
+	u8 upcall_vector;		/* spec 7.2; 0: none */
+	struct xm_lapic lapic;
+	unsigned long vector_injections;
+	unsigned long global_injections;
+	unsigned long nmis;
+	u32 virq_to_port[XM_NR_VIRQS];
+	/* FIFO, spec 2: control block and Xen's private queue tails. */
+	struct evtchn_fifo_control_block *fifo_cb;
+	u32 fifo_tail[XM_NR_PRIOS];
+	/* SCHEDOP_poll: the model cannot block, it remembers the poll. */
+	bool polling;
+	long poll_port;			/* -1: any port of the domain */
+	unsigned long poll_wakeups;
+};
+
+struct xm_fault {
+	u16 op;
+	u16 cmd;
+	unsigned int nth;		/* 0: every call */
+	int err;
+};
+
+struct xm_domain {
+	domid_t domid;
+	struct xm_config cfg;
+	unsigned int max_port;		/* max_evtchn_port, spec 11 */
+
+	/* Event channels, spec 2 and 3. */
+	struct xm_port *ports;		/* XM_FIFO_NR_PORTS entries */
+	unsigned int valid_ports;	/* valid_evtchns; only grows */
+	bool fifo;
+	u32 *fifo_pages[XM_FIFO_MAX_PAGES];
+	unsigned int fifo_nr_pages;
+	unsigned long fifo_lost;
+	u32 pirq_to_port[XM_NR_PIRQS];
+
+	/* shared_info, spec 9: Xen's own page or the guest page it was moved to. */
+	struct shared_info *xen_shinfo;
+	struct shared_info *shinfo;
+	long shinfo_gfn;
+
+	/* HVM, spec 7. */
+	u64 params[XM_HVM_NR_PARAMS];
+	enum xm_via_type via;
+	u8 via_vector;
+	unsigned int via_gsi;
+	bool via_asserted;
+	unsigned long via_assertions;
+
+	enum xm_suspend_outcome suspend_outcome;
+	unsigned int shutdown_reason;
+	bool shut_down;
+
+	struct xm_fault faults[XM_MAX_FAULTS];
+	unsigned long calls[XM_NR_OPS][XM_NR_CMDS];
+	struct xm_vcpu vcpus[XM_MAX_VCPUS];
+};
+
+/* The domain and vCPU a hypercall is made for ("current" in Xen). */
+struct xm_caller {
+	struct xm_domain *d;
+	unsigned int vcpu;
+};
+
+extern raw_spinlock_t xm_lock;
+
+/* xen_model_seam.S */
+void xen_model_hypercall_entry(void);
+
+/* xen_model_core.c */
+void xm_domain_setup_state(struct xm_domain *d, const struct xm_config *cfg,
+			   domid_t domid);
+struct xm_domain *xm_find_locked(domid_t domid);
+struct xm_domain *xm_lookup_arg(const struct xm_caller *c, domid_t domid);
+bool xm_may_target(const struct xm_caller *c, const struct xm_domain *t);
+bool xm_is_live(const struct xm_domain *d);
+bool xm_gfn_is_ram(u64 gfn);
+int xm_copy_in(void *dst, unsigned long src, size_t size);
+int xm_copy_out(unsigned long dst, const void *src, size_t size);
+
+/* xen_model_evtchn.c */
+long xm_evtchn_op(struct xm_caller *c, unsigned int cmd, unsigned long arg);
+void xm_evtchn_init_domain(struct xm_domain *d);
+int xm_evtchn_alloc_port(struct xm_domain *d);
+void xm_evtchn_close_port(struct xm_domain *d, u32 port);
+void xm_evtchn_reset_domain(struct xm_domain *d);
+void xm_evtchn_unlink_peers(struct xm_domain *d);
+void xm_evtchn_toolstack_ports(struct xm_domain *d);
+bool xm_port_usable(const struct xm_port *p);
+void xm_raise_if_usable(struct xm_domain *d, unsigned int vcpu, u32 port);
+void xm_raise(struct xm_domain *d, unsigned int vcpu, u32 port);
+void xm_clear_pending(struct xm_domain *d, u32 port);
+bool xm_is_pending(struct xm_domain *d, u32 port);
+void xm_unmask(struct xm_domain *d, u32 port);
+void xm_wake_pollers(struct xm_domain *d, u32 port);
+unsigned int xm_abi_nr_ports(const struct xm_domain *d);
+bool xm_port_busy(struct xm_domain *d, u32 port);
+
+/* xen_model_2l.c */
+void xm_2l_raise(struct xm_domain *d, unsigned int vcpu, u32 port);
+void xm_2l_clear(struct xm_domain *d, u32 port);
+void xm_2l_unmask(struct xm_domain *d, u32 port);
+bool xm_2l_is_pending(struct xm_domain *d, u32 port);
+
+/* xen_model_fifo.c */
+u32 *xm_fifo_word(struct xm_domain *d, u32 port);
+void xm_fifo_raise(struct xm_domain *d, unsigned int vcpu, u32 port);
+void xm_fifo_clear(struct xm_domain *d, u32 port);
+void xm_fifo_unmask(struct xm_domain *d, u32 port);
+bool xm_fifo_is_pending(struct xm_domain *d, u32 port);
+bool xm_fifo_is_busy(struct xm_domain *d, u32 port);
+long xm_fifo_init_control(struct xm_caller *c, unsigned long arg);
+long xm_fifo_expand_array(struct xm_caller *c, unsigned long arg);
+long xm_fifo_set_priority(struct xm_caller *c, unsigned long arg);
+void xm_fifo_teardown(struct xm_domain *d);
+
+/* xen_model_hvm.c: upcalls, LAPIC, HVMOPs */
+long xm_hvm_op(struct xm_caller *c, unsigned int cmd, unsigned long arg);
+void xm_mark_events_pending(struct xm_domain *d, unsigned int vcpu);
+void xm_assert_upcall(struct xm_domain *d, unsigned int vcpu);
+void xm_vm_exit(struct xm_domain *d);
+void xm_hvm_reset_delivery(struct xm_domain *d);
+
+/* xen_model_vcpu.c: vcpu_info, shared_info, VCPUOPs, XENMEM */
+struct vcpu_info *xm_vcpu_info_locked(struct xm_domain *d, unsigned int vcpu);
+long xm_vcpu_op(struct xm_caller *c, unsigned int cmd, unsigned int vcpuid,
+		unsigned long arg);
+long xm_memory_op(struct xm_caller *c, unsigned int cmd, unsigned long arg);
+void xm_drop_vcpu_info(struct xm_domain *d);
+void xm_unmap_shared_info(struct xm_domain *d, bool keep_contents);
+
+/* xen_model_misc.c: version, sched, life cycle */
+long xm_xen_version(struct xm_caller *c, unsigned int cmd, unsigned long arg);
+long xm_sched_op(struct xm_caller *c, unsigned int cmd, unsigned long arg);
+void xm_restore_locked(struct xm_domain *d, const struct xm_config *cfg,
+		       domid_t new_domid);
+void xm_soft_reset_locked(struct xm_domain *d);
+
+static inline bool xm_vcpu_exists(const struct xm_domain *d, unsigned int vcpu)
+{
+	return vcpu < d->cfg.nr_vcpus;
+}
+
+static inline bool xm_port_valid_locked(const struct xm_domain *d, u32 port)
+{
+	return port < d->valid_ports;
+}
+
+static inline bool xm_version_at_least(const struct xm_domain *d,
+				       unsigned int maj, unsigned int min)
+{
+	return d->cfg.xen_version >= XM_XEN(maj, min);
+}
+
+#endif /* _XEN_EVTCHN_TESTS_XEN_MODEL_INTERNAL_H */

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# make lint: checkpatch --strict on every C/header/assembly file we carry,
+# then sparse (C=2) and W=1 on drivers/xen/events/ in the KUnit build
+# directory (configured by a previous `make check`). Fails on any finding.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD:-$top/build}
+tree=$("$top/scripts/xen-evtchn/prepare-tree.sh" | tail -n 1) || exit 1
+rc=0
+
+mapfile -t files < <(cd "$top" && git ls-files --cached --others --exclude-standard \
+	-- '*.c' '*.h' '*.S' | grep -v '^build/')
+if [ ${#files[@]} -gt 0 ]; then
+	if ! (cd "$top" && perl "$tree/scripts/checkpatch.pl" --no-tree --strict --terse \
+		--show-types -q -f "${files[@]}"); then
+		rc=1
+	fi
+fi
+
+if [ -f "$build/kunit/.config" ]; then
+	export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-evtchn/ccache}
+	exec 9>"${XEN_EVTCHN_BUILD_LOCK:-/tmp/xen-evtchn-build.lock}"
+	flock 9
+	out=$(make -s -C "$tree" O="$build/kunit" ARCH=x86_64 CC="ccache gcc" C=2 W=1 \
+		-j"${JOBS:-$(nproc)}" drivers/xen/events/ 2>&1)
+	if [ -n "$out" ]; then
+		echo "$out"
+		rc=1
+	fi
+else
+	echo "lint: no configured build/kunit yet; run make check first for sparse/W=1" >&2
+	rc=1
+fi
+[ $rc -eq 0 ] && echo "lint: clean"
+exit $rc

@@ -1,0 +1,547 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Boot our kernel as a PVH guest on real Xen 4.17, nested in QEMU/TCG.
+#
+#   xen-lab.sh run     1-vCPU and 2-vCPU guests with our kernel (make run)
+#   xen-lab.sh smoke   a 1-vCPU and a 2-vCPU guest, boot + shutdown (CI)
+#   xen-lab.sh check   1 and 2 vCPUs, xl save/restore on 2 vCPUs, ours and
+#                      the stock kernel side by side (make xen-check)
+#   xen-lab.sh image   only build (or reuse) the cached host image
+#   xen-lab.sh dom0    boot Xen and dom0 only, no guest (lab self-test)
+#
+# The pieces:
+#   * host image, cached in $XEN_LAB_CACHE (default
+#     ~/.cache/xen-evtchn/lab/host-<versions>): a debootstrap'ed Debian
+#     bookworm with Xen and its tools, Xen itself (xen.gz unpacked), the dom0
+#     kernel and an ext4 image of the root file system. The key holds the
+#     Debian versions of xen-hypervisor-4.17-amd64, linux-image-amd64 and
+#     xen-utils-4.17, so a new version builds a new image. Packages come
+#     from bookworm main only (not bookworm-security): Xen 4.17.5, which
+#     still has shadow paging; 4.17.7 from security would need HAP, which
+#     the emulated CPU (qemu64,+svm,+npt) offers too.
+#   * per run, in $BUILD/lab: a busybox initramfs for dom0 (dom0-init.sh),
+#     the guest initramfs (busybox init + guest-init.sh) and a raw tar, the
+#     second virtio disk, with the guest kernels, the xl template, the plan
+#     and dom0-run.sh, which runs the scenarios inside dom0.
+#   * QEMU runs Xen with -smp 1 and no network; dom0's console is the
+#     serial line on QEMU's stdout. A byte goes to the serial line every 2 s
+#     (without input the emulated machine was seen to stall for ~90 s).
+#     Results come back as prefixed lines on that console (see
+#     dom0-run.sh); everything is kept in $BUILD/lab.
+#
+# A scenario that fails is re-run once inside dom0, a QEMU run that does not
+# finish (crash, stall, timeout) is re-run once. The summary shows every
+# re-run; one that passes the second time is counted as a flake.
+#
+# Environment: BUILD, XEN_LAB_CACHE, LAB_MIRROR (Debian mirror),
+# LAB_SKIP_BUILD=1 (use the bzImage already built), LAB_UPSTREAM=0 (check:
+# no stock kernel column), LAB_SMOKE_VCPUS (smoke: vCPU counts, "1 2"),
+# LAB_REBUILD_IMAGE=1 (build the cached host image again),
+# LAB_PLAN="ID KERNEL VCPUS MODE;..." (own scenario list, see dom0-run.sh),
+# LAB_DOM0_LIMIT (seconds allowed from QEMU start to dom0 ready, 420),
+# LAB_IDLE_LIMIT (seconds without a new result line before QEMU is
+# considered stuck and stopped, 480).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD:-$top/build}
+labdir="$build/lab"
+labsrc="$top/tools/xen-lab"
+cache=${XEN_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-evtchn/lab}
+suite=bookworm
+host_pkgs=(xen-hypervisor-4.17-amd64 linux-image-amd64 xen-utils-4.17)
+rootfs_pkgs="xen-hypervisor-4.17-amd64,xen-utils-4.17,linux-image-amd64,kmod,procps,busybox-static"
+
+xen_args="console=com1 com1=115200,8n1 serial_tx_buffer=256k loglvl=all"
+xen_args+=" guest_loglvl=all dom0_mem=1024M,max:1024M dom0_max_vcpus=1"
+dom0_args="console=hvc0 earlyprintk=xen loglevel=4"
+dom0_ready_limit=${LAB_DOM0_LIMIT:-420}
+idle_limit=${LAB_IDLE_LIMIT:-480}
+
+# Summary rows: "step|result|seconds|detail".
+summary=()
+flakes=0
+reruns=0
+last_serial=/dev/null
+
+log() { echo "xen-lab: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+stage() {
+	summary+=("$1|$2|$3|${4:-}")
+}
+
+usage() {
+	sed -n '4,11p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+# --- host tools -----------------------------------------------------------
+
+ensure_tools() {
+	local need=() p
+	have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+	for p in qemu-system-x86 debootstrap e2fsprogs busybox-static cpio gzip \
+		 xz-utils kmod coreutils; do
+		have_pkg "$p" || need+=("$p")
+	done
+	[ ${#need[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || die "missing ${need[*]}; run as root or install them"
+	log "apt-get install ${need[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -q "${need[@]}" >&2 ||
+		{ apt-get update -q >&2 && apt-get install -y -q "${need[@]}" >&2; }
+}
+
+# The Debian mirror: $LAB_MIRROR, else the first non-security URI of the
+# host's own apt sources, else deb.debian.org.
+detect_mirror() {
+	local uri
+	if [ -n "${LAB_MIRROR:-}" ]; then
+		echo "$LAB_MIRROR"
+		return
+	fi
+	uri=$( { sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null
+		 sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\{0,1\}\([^[:space:]]*\).*/\2/p' \
+			/etc/apt/sources.list 2>/dev/null; } |
+		tr ' ' '\n' | grep -E '^https?://.*/debian/?$' | head -n 1 || true)
+	echo "${uri:-http://deb.debian.org/debian}"
+}
+
+# Version of $1 in the $suite/main index the host's apt knows about.
+suite_version() {
+	apt-cache madison "$1" 2>/dev/null |
+		awk -F'|' -v s=" $suite/main " '$3 ~ s { gsub(/ /, "", $2); print $2; exit }'
+}
+
+host_key() {
+	local p v key=""
+	for p in "${host_pkgs[@]}"; do
+		v=$(suite_version "$p")
+		if [ -z "$v" ]; then
+			apt-get update -q >&2 || true
+			v=$(suite_version "$p")
+		fi
+		if [ -z "$v" ]; then
+			log "warning: apt does not know $p in $suite/main; the image" \
+			    "is cached as 'unversioned' (LAB_REBUILD_IMAGE=1 rebuilds it)"
+			echo unversioned
+			return
+		fi
+		key+="${key:+_}$v"
+	done
+	echo "$key" | tr -c 'A-Za-z0-9._\n-' '_'
+}
+
+# --- host image (cached) --------------------------------------------------
+
+# The Debian versions an image was built from, short enough for a table.
+host_versions() {
+	grep -v '^busybox' "$1/versions.txt" |
+		sed -e 's/-4\.17-amd64=/=/' -e 's/-4\.17=/=/' -e 's/-amd64=/=/' | tr '\n' ' '
+}
+
+build_host_image() {
+	local key dir tmp t0 mirror
+	key=$(host_key)
+	dir="$cache/host-$key"
+	host="$dir"
+	if [ "${LAB_REBUILD_IMAGE:-0}" = 1 ]; then
+		rm -f "$dir/complete"
+		LAB_REBUILD_IMAGE=0
+	fi
+	if [ -f "$dir/complete" ]; then
+		stage "host image (cached)" reused - "$(host_versions "$dir")"
+		return
+	fi
+	[ "$(id -u)" -eq 0 ] || die "building the host image needs root (debootstrap)"
+	mirror=$(detect_mirror)
+	tmp="$dir.tmp"
+	rm -rf "$tmp"
+	mkdir -p "$tmp" "$cache/debs"
+	log "debootstrap $suite from $mirror into $tmp/rootfs (a few minutes)"
+	t0=$SECONDS
+	if ! timeout 3600 debootstrap --variant=minbase --cache-dir="$cache/debs" \
+		--include="$rootfs_pkgs" "$suite" "$tmp/rootfs" "$mirror" \
+		> "$tmp/debootstrap.log" 2>&1; then
+		tail -n 30 "$tmp/debootstrap.log" >&2
+		die "debootstrap failed (log: $tmp/debootstrap.log)"
+	fi
+	stage debootstrap PASS $((SECONDS - t0)) "$suite from $mirror"
+
+	t0=$SECONDS
+	# shellcheck disable=SC2016 # dpkg-query's own format, not ours
+	chroot "$tmp/rootfs" dpkg-query -W -f='${Package}=${Version}\n' \
+		"${host_pkgs[@]}" busybox-static > "$tmp/versions.txt"
+	# Debian's own initramfs is not used: dom0 boots the busybox one.
+	rm -f "$tmp"/rootfs/boot/initrd.img-*
+	echo dom0 > "$tmp/rootfs/etc/hostname"
+	zcat "$tmp/rootfs/boot/xen-4.17-amd64.gz" > "$tmp/xen"
+	local kernels=("$tmp"/rootfs/boot/vmlinuz-*)
+	cp "${kernels[0]}" "$tmp/vmlinuz"
+	mkfs.ext4 -q -F -L dom0root -d "$tmp/rootfs" "$tmp/dom0.img" 3G >/dev/null
+	rm -rf "$dir"
+	mv "$tmp" "$dir"
+	touch "$dir/complete"
+	stage "host image (xen, dom0 ext4)" PASS $((SECONDS - t0)) "$(host_versions "$dir")"
+}
+
+# --- initramfs images -----------------------------------------------------
+
+# Write a gzip'ed newc cpio of directory $1 to $2. Needs root for /dev/console.
+pack_initramfs() {
+	mkdir -p "$1/dev"
+	[ -e "$1/dev/console" ] || mknod -m 600 "$1/dev/console" c 5 1
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet --owner=0:0) | gzip -6 > "$2"
+}
+
+# Copy a module, uncompressed (busybox insmod reads plain .ko only).
+copy_module() {
+	local src=$1 dst=$2
+	case $src in
+	*.xz) xz -dc "$src" > "$dst" ;;
+	*.zst) command -v zstd >/dev/null || die "zstd needed for $src"
+	       zstd -q -dc "$src" > "$dst" ;;
+	*.gz) gzip -dc "$src" > "$dst" ;;
+	*) cp "$src" "$dst" ;;
+	esac
+}
+
+build_dom0_initramfs() {
+	local stage_dir="$labdir/dom0-initramfs" root="$host/rootfs" kver m path name
+	rm -rf "$stage_dir"
+	mkdir -p "$stage_dir"/{bin,modules,proc,sys,dev,newroot}
+	cp "$root/bin/busybox" "$stage_dir/bin/busybox"
+	install -m 755 "$labsrc/dom0-init.sh" "$stage_dir/init"
+	local kdirs=("$root"/lib/modules/*)
+	kver=$(basename "${kdirs[0]}")
+	: > "$stage_dir/modules.order"
+	for m in virtio_pci virtio_blk ext4; do
+		modprobe -d "$root" -S "$kver" --show-depends "$m" |
+			awk '$1 == "insmod" { print $2 }' |
+			while read -r path; do
+				name=$(basename "$path")
+				name=${name%.xz}; name=${name%.zst}; name=${name%.gz}
+				grep -qxF "$name" "$stage_dir/modules.order" && continue
+				copy_module "$path" "$stage_dir/modules/$name"
+				echo "$name" >> "$stage_dir/modules.order"
+			done
+	done
+	pack_initramfs "$stage_dir" "$labdir/dom0-initrd.gz"
+}
+
+build_guest_initramfs() {
+	local stage_dir="$labdir/guest-initramfs" bb=/bin/busybox a
+	[ -x "$bb" ] || die "no $bb (apt-get install busybox-static)"
+	rm -rf "$stage_dir"
+	mkdir -p "$stage_dir"/{bin,sbin,etc/lab,proc,sys,dev,tmp}
+	cp "$bb" "$stage_dir/bin/busybox"
+	for a in $("$bb" --list); do
+		[ "$a" = busybox ] || ln -sf busybox "$stage_dir/bin/$a"
+	done
+	for a in init poweroff reboot halt; do
+		ln -sf ../bin/busybox "$stage_dir/sbin/$a"
+	done
+	ln -sf bin/busybox "$stage_dir/init"
+	install -m 755 "$labsrc/guest-init.sh" "$stage_dir/etc/lab/guest-init.sh"
+	cat > "$stage_dir/etc/inittab" <<-'EOF'
+	::sysinit:/bin/sh /etc/lab/guest-init.sh boot
+	::once:/bin/sh /etc/lab/guest-init.sh heartbeat
+	::shutdown:/bin/sh /etc/lab/guest-init.sh down
+	EOF
+	pack_initramfs "$stage_dir" "$labdir/guest-initrd.gz"
+}
+
+# --- kernels --------------------------------------------------------------
+
+# Build (or reuse) a guest kernel; $1 is "ours" or "upstream".
+guest_kernel() {
+	local variant=$1 image t0 rc=0 args=()
+	if [ "$variant" = upstream ]; then
+		image="$build/kernel-upstream/arch/x86/boot/bzImage"
+		args=(--upstream)
+	else
+		image="$build/kernel/arch/x86/boot/bzImage"
+	fi
+	if [ "${LAB_SKIP_BUILD:-0}" = 1 ] && [ -f "$image" ]; then
+		stage "kernel $variant" reused - "$image"
+	else
+		t0=$SECONDS
+		"$top/scripts/xen-evtchn/build-kernel.sh" "${args[@]}" > "$labdir/kernel-$variant.out" || rc=$?
+		[ $rc -eq 0 ] || die "kernel build ($variant) failed"
+		stage "kernel $variant build (incl. lock wait)" PASS $((SECONDS - t0)) "$image"
+	fi
+	cp "$image" "$labdir/payload/$variant.bzImage"
+}
+
+# --- the QEMU run ---------------------------------------------------------
+
+write_payload() {
+	install -m 755 "$labsrc/dom0-run.sh" "$labdir/payload/dom0-run.sh"
+	cp "$labsrc/pvh-guest.cfg" "$labdir/guest-initrd.gz" "$labdir/payload/"
+	printf '%s\n' "$@" > "$labdir/payload/plan"
+	tar -cf "$labdir/payload.tar" -C "$labdir/payload" .
+}
+
+# Lines for us from a serial log, whatever Xen printed in front of them.
+lab_lines() {
+	tr -d '\r' < "$1" | grep -a -o -E 'LAB[DRSC]: .*' || true
+}
+
+# Boot Xen once; returns 0 when dom0 reported "done". $1: serial log path.
+run_qemu_once() {
+	local serial=$1 limit=$2 t0 pid shown=0 total ready="" done_at="" last_news
+	local qemu=(qemu-system-x86_64 -accel tcg -machine q35 -cpu "qemu64,+svm,+npt"
+		-smp 1 -m 4096 -nodefaults -display none -no-reboot -net none
+		-chardev "stdio,id=ser0,signal=off" -serial chardev:ser0
+		-drive "file=$host/dom0.img,format=raw,if=virtio,snapshot=on"
+		-drive "file=$labdir/payload.tar,format=raw,if=virtio,readonly=on"
+		-kernel "$host/xen" -append "$xen_args"
+		-initrd "$host/vmlinuz $dom0_args,$labdir/dom0-initrd.gz")
+
+	printf '%q ' "${qemu[@]}" > "$labdir/qemu-cmd.txt"
+	t0=$SECONDS
+	# The keepalive writer ends with SIGPIPE once QEMU is gone.
+	( while sleep 2; do printf '\n'; done ) |
+		timeout -k 10 "$limit" "${qemu[@]}" > "$serial" 2>&1 &
+	pid=$!
+	last_news=$SECONDS
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		lab_lines "$serial" | grep -v '^LABC: ' > "$labdir/progress.txt" || true
+		total=$(wc -l < "$labdir/progress.txt")
+		if [ "$total" -gt "$shown" ]; then
+			sed -n "$((shown + 1)),${total}p" "$labdir/progress.txt" | sed 's/^/  /' >&2
+			shown=$total
+			last_news=$SECONDS
+		fi
+		# Every step in dom0 has its own timeout (at most 300 s), so a long
+		# silence means the emulated machine itself is stuck.
+		if [ $((SECONDS - last_news)) -gt "$idle_limit" ]; then
+			log "no news from dom0 for $idle_limit s, stopping QEMU"
+			kill "$pid" 2>/dev/null || true
+			break
+		fi
+		if [ -z "$ready" ] && grep -q '^LABD: dom0-ready' "$labdir/progress.txt"; then
+			ready=$((SECONDS - t0))
+			stage "QEMU start -> dom0 ready" PASS "$ready"
+		fi
+		if [ -z "$ready" ] && [ $((SECONDS - t0)) -gt "$dom0_ready_limit" ]; then
+			log "dom0 not ready after $dom0_ready_limit s, stopping QEMU"
+			kill "$pid" 2>/dev/null || true
+			break
+		fi
+		if grep -q '^LABD: done' "$labdir/progress.txt"; then
+			done_at=${done_at:-$SECONDS}
+			if [ $((SECONDS - done_at)) -gt 30 ]; then
+				kill "$pid" 2>/dev/null || true
+				break
+			fi
+		fi
+	done
+	wait "$pid" 2>/dev/null || true
+	[ -n "$ready" ] || stage "QEMU start -> dom0 ready" FAIL $((SECONDS - t0)) "see $serial"
+	stage "QEMU session" "$(grep -q '^LABD: done ok' "$labdir/progress.txt" && echo PASS || echo FAIL)" \
+		$((SECONDS - t0)) "$serial"
+	grep -q '^LABD: done ok' "$labdir/progress.txt"
+}
+
+run_lab() {
+	local serial n limit=420 line
+	for line in "$@"; do
+		case $line in
+		*saverestore) limit=$((limit + 1500)) ;;
+		*) limit=$((limit + 800)) ;;
+		esac
+	done
+	for n in 1 2; do
+		serial="$labdir/serial-$n.log"
+		last_serial=$serial
+		if run_qemu_once "$serial" "$limit"; then
+			if [ "$n" -eq 2 ]; then
+				flakes=$((flakes + 1))
+				stage "QEMU run finished when re-run" FLAKE - "counted as a flake"
+			fi
+			return 0
+		fi
+		if [ "$n" -eq 1 ]; then
+			reruns=$((reruns + 1))
+			log "the QEMU run did not finish (log: $serial); re-running it once"
+			stage "QEMU run did not finish: re-run" RERUN - "$serial"
+		else
+			stage "QEMU run did not finish twice" FAIL - "$serial"
+		fi
+	done
+	return 1
+}
+
+# --- results --------------------------------------------------------------
+
+# Split guest consoles out of the serial log and fold dom0's results into
+# the summary. Sets $failures.
+collect_results() {
+	local serial=$1 id attempt step result secs detail
+	failures=0
+	upcall_failures=0
+	lab_lines "$serial" > "$labdir/lab-lines.txt"
+	rm -f "$labdir"/guest-*.log
+	while read -r _ id attempt line; do
+		printf '%s\n' "$line" >> "$labdir/guest-$id-a$attempt.log"
+	done < <(grep '^LABC: ' "$labdir/lab-lines.txt" || true)
+	while read -r _ id attempt step result secs detail; do
+		stage "$id#$attempt $step" "$result" "$secs" "$detail"
+	done < <(grep '^LABR: ' "$labdir/lab-lines.txt" || true)
+	check_upcall_vectors "$serial"
+	while read -r _ id result attempt; do
+		if [ "$attempt" -gt 1 ]; then
+			reruns=$((reruns + 1))
+			if [ "$result" = PASS ]; then
+				flakes=$((flakes + 1))
+				stage "$id: failed, passed when re-run" FLAKE - "counted as a flake"
+			else
+				stage "$id: failed, failed again when re-run" FAIL - "not a flake"
+			fi
+		fi
+		[ "$result" = PASS ] || failures=$((failures + 1))
+	done < <(grep '^LABS: ' "$labdir/lab-lines.txt" || true)
+	local xen caps
+	xen=$(sed -n 's/^LABD: xl-info xen_version *: *//p' "$labdir/lab-lines.txt" | head -n 1)
+	caps=$(sed -n 's/^LABD: xl-info virt_caps *: *//p' "$labdir/lab-lines.txt" | head -n 1)
+	stage "Xen in the lab (xl info)" info - "Xen ${xen:-?}, virt_caps: ${caps:-?}"
+}
+
+# Xen logs "(XEN) d<domid>v<n>: upcall vector f3" when vCPU n of a domain
+# registers its per-vCPU event vector. Every domain a scenario created or
+# restored (its "domain" lines) must show one such line per vCPU.
+check_upcall_vectors() {
+	local serial=$1 id attempt detail domid vcpus seen want verdict
+	declare -A got=() vcpus_of=() verdict_of=()
+	while read -r _ id attempt _ _ _ detail; do
+		domid=${detail#domid=}; domid=${domid%% *}
+		vcpus=${detail##*vcpus=}
+		[[ $domid =~ ^[0-9]+$ ]] || continue
+		seen=$(tr -d '\r' < "$serial" |
+			grep -a -c -E "\(XEN\) d${domid}v[0-9]+: upcall vector" || true)
+		got[$id#$attempt]+="${got[$id#$attempt]:+,}d$domid:$seen"
+		vcpus_of[$id#$attempt]=$vcpus
+		if [ "$seen" -lt "$vcpus" ]; then
+			verdict_of[$id#$attempt]=FAIL
+		else
+			verdict_of[$id#$attempt]=${verdict_of[$id#$attempt]:-PASS}
+		fi
+	done < <(grep -E '^LABR: [^ ]+ [0-9]+ domain ' "$labdir/lab-lines.txt" || true)
+	for id in $(printf '%s\n' "${!verdict_of[@]}" | sort); do
+		want=${vcpus_of[$id]}
+		verdict=${verdict_of[$id]}
+		stage "$id upcall-vector" "$verdict" 0 \
+			"Xen log lines per domain ${got[$id]} (want $want each)"
+		echo "LABR: ${id%#*} ${id#*#} upcall-vector $verdict 0" >> "$labdir/lab-lines.txt"
+		[ "$verdict" = PASS ] || upcall_failures=$((upcall_failures + 1))
+	done
+}
+
+print_summary() {
+	local row step result secs detail
+	printf '\n%-44s %-7s %8s  %s\n' step result seconds detail
+	printf '%-44s %-7s %8s  %s\n' ---- ------ ------- ------
+	for row in "${summary[@]}"; do
+		IFS='|' read -r step result secs detail <<<"$row"
+		printf '%-44s %-7s %8s  %s\n' "$step" "$result" "$secs" "${detail:0:110}"
+	done
+	echo "re-runs: $reruns; flakes (failed, then passed when re-run): $flakes"
+}
+
+# check: one column per kernel, from the last attempt of each scenario, each
+# cell a result and its evidence (ABI, counters before -> after, seconds).
+print_comparison() {
+	awk '
+		$1 == "LABR:" && $4 != "domain" {
+			split($2, p, "-"); kernel = p[1]; cfg = p[2]
+			key = cfg " " $4
+			if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+			ev = ""
+			if ($4 == "event-abi") ev = $8
+			else if ($4 == "timer-virq" || $4 == "ipi") ev = $8 "->" $9
+			else if ($4 == "vcpus") ev = $9
+			else if ($6 + 0 > 0) ev = $6 "s"
+			res[key, kernel] = $5 " " ev
+		}
+		END {
+			printf "\n%-26s %-22s %-22s\n", "check", "ours", "upstream"
+			for (i = 1; i <= n; i++) {
+				k = order[i]
+				o = ((k, "ours") in res) ? res[k, "ours"] : "-"
+				u = ((k, "upstream") in res) ? res[k, "upstream"] : "-"
+				printf "%-26s %-22s %-22s\n", k, o, u
+			}
+		}' "$labdir/lab-lines.txt"
+}
+
+# --- main -----------------------------------------------------------------
+
+main() {
+	local mode=${1:-} plan=() kernels=(ours) rc=0 v
+	case $mode in
+	run) plan=("ours-1v ours 1 plain" "ours-2v ours 2 plain") ;;
+	smoke)
+		for v in ${LAB_SMOKE_VCPUS:-1 2}; do
+			plan+=("ours-${v}v ours $v plain")
+		done ;;
+	check)
+		plan=("ours-1v ours 1 plain" "ours-2v ours 2 saverestore")
+		if [ "${LAB_UPSTREAM:-1}" != 0 ]; then
+			kernels+=(upstream)
+			plan+=("upstream-1v upstream 1 plain" "upstream-2v upstream 2 saverestore")
+		fi ;;
+	image | dom0) kernels=() ;;
+	*) usage ;;
+	esac
+	if [ -n "${LAB_PLAN:-}" ]; then
+		IFS=';' read -r -a plan <<<"$LAB_PLAN"
+		grep -q upstream <<<"$LAB_PLAN" && kernels=(ours upstream)
+	fi
+
+	ensure_tools
+	mkdir -p "$labdir" "$cache"
+	# One lab at a time on this machine: QEMU gets a core of its own.
+	exec 8>"${XEN_LAB_LOCK:-/tmp/xen-evtchn-lab.lock}"
+	if ! flock -n 8; then
+		log "another xen-lab run is active; waiting for it"
+		flock 8
+	fi
+	rm -rf "$labdir/payload" "$labdir"/serial-*.log
+	mkdir -p "$labdir/payload"
+	build_host_image
+	log "host image: $host"
+	[ "$mode" = image ] && { print_summary; return 0; }
+
+	local t0=$SECONDS
+	build_dom0_initramfs
+	build_guest_initramfs
+	stage "initramfs dom0 + guest" PASS $((SECONDS - t0))
+	for v in ${kernels[@]+"${kernels[@]}"}; do
+		guest_kernel "$v"
+	done
+	write_payload ${plan[@]+"${plan[@]}"}
+
+	log "booting Xen in QEMU (TCG, 1 CPU); serial log in $labdir"
+	run_lab ${plan[@]+"${plan[@]}"} || rc=1
+	collect_results "$last_serial"
+	print_summary
+	[ "$mode" = check ] && print_comparison
+	local reported
+	reported=$(grep -c '^LABS: ' "$labdir/lab-lines.txt" || true)
+	if [ "$reported" -ne ${#plan[@]} ]; then
+		log "only $reported of ${#plan[@]} scenario(s) reported a result"
+		rc=1
+	fi
+	[ "$failures" -eq 0 ] || rc=1
+	[ "$upcall_failures" -eq 0 ] || rc=1
+	echo "xen-lab $mode: $([ $rc -eq 0 ] && echo PASS || echo FAIL)" \
+	     "(${#plan[@]} scenario(s), $failures failed, $reruns re-run(s)," \
+	     "$flakes flake(s)); logs in $labdir"
+	return $rc
+}
+
+main "$@"
