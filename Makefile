@@ -47,4 +47,4 @@ lint: deps
 	@scripts/xen-evtchn/lint.sh
 
 clean:
-	rm -rf $(BUILD)/kunit $(BUILD)/kernel
+	rm -rf $(BUILD)/kunit $(BUILD)/kernel $(BUILD)/kernel-upstream $(BUILD)/lab

@@ -3,14 +3,24 @@
 #
 # make check: build the KUnit kernel out of tree (ccache) and run the Xen
 # event-channel suites under QEMU/TCG with 4 CPUs, through the kernel's own
-# tools/testing/kunit/kunit.py.
+# tools/testing/kunit/kunit.py: one build, then several boots, each with its
+# own kernel parameters and suite filter (see drivers/xen/events/tests/
+# xen_model_boot.c for the xen_model= parameter):
 #
-# Fails when kunit.py reports a failed, crashed or skipped case, and also
-# when the kernel log holds any splat (WARN, BUG, KASAN, lockdep, RCU stall,
-# panic), even if every case passed.
+#   bare:  no xen_model parameter, the scratch-domain suites (xen_model*)
+#   fifo:  xen_model=fifo,percpu, the scenario suites (xen_evtchn_scenario*)
+#   2l:    xen_model=2l,          the scenario suites
+#
+# XEN_EVTCHN_BOOTS replaces that list: one boot per line, "name|kernel
+# args|filter glob". KUNIT_KERNEL_ARGS is added to every boot's parameters.
+#
+# Fails when kunit.py reports a failed, crashed or skipped case in any boot,
+# and also when a boot's kernel log holds any splat (WARN, BUG, KASAN,
+# lockdep, RCU stall, panic), even if every case passed. Each boot's log is
+# kept as build/kunit/test-NAME.log.
 #
 # Extra kunit.py arguments can be given in KUNIT_ARGS (for instance
-# KUNIT_ARGS="--filter_glob=xen_model*").
+# KUNIT_ARGS="--raw_output").
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,50 +38,87 @@ export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-evtchn/ccach
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export CCACHE_BASEDIR=$tree
 
-start=$(date +%s)
-cd "$tree" || exit 1
-# shellcheck disable=SC2086
-python3 tools/testing/kunit/kunit.py run \
-	--arch=x86_64 \
-	--build_dir="$out" \
-	--kunitconfig=drivers/xen/events/.kunitconfig \
-	--qemu_args="-smp $smp -m 2048" \
-	--kernel_args="${KUNIT_KERNEL_ARGS:-}" \
-	--make_options="CC=ccache gcc" \
-	--jobs="$jobs" \
-	--timeout="${KUNIT_TIMEOUT:-2400}" \
-	${KUNIT_ARGS:-} 2>&1 | tee "$out/kunit-run.txt"
-rc=${PIPESTATUS[0]}
-end=$(date +%s)
+default_boots='bare||xen_model*
+fifo|xen_model=fifo,percpu|xen_evtchn_scenario*
+2l|xen_model=2l|xen_evtchn_scenario*'
+boots=${XEN_EVTCHN_BOOTS:-$default_boots}
 
-log="$out/test.log"
-splats=0
-if [ -f "$log" ]; then
-	# A splat fails the run even when every case passed.
-	pattern='WARNING:|BUG:|KASAN:|Kernel panic|Oops|general protection fault|'
-	pattern+='possible circular locking|possible recursive locking|inconsistent lock state|'
-	pattern+='suspicious RCU usage|rcu_sched detected stall|rcu: INFO:|hung_task|'
-	pattern+='blocked for more than|UBSAN:|list_add corruption|list_del corruption|'
-	pattern+='ODEBUG:|sleeping function called from invalid context|Stale IRR'
-	splats=$(grep -cE "$pattern" "$log")
-	if [ "$splats" -gt 0 ]; then
-		echo "run-kunit: $splats splat line(s) in $log:" >&2
+pattern='WARNING:|BUG:|KASAN:|Kernel panic|Oops|general protection fault|'
+pattern+='possible circular locking|possible recursive locking|inconsistent lock state|'
+pattern+='suspicious RCU usage|rcu_sched detected stall|rcu: INFO:|hung_task|'
+pattern+='blocked for more than|UBSAN:|list_add corruption|list_del corruption|'
+pattern+='ODEBUG:|sleeping function called from invalid context|Stale IRR'
+
+# Count the splat lines of one boot's log (and show them).
+count_splats() {
+	local log=$1 n
+	[ -f "$log" ] || { echo 0; return; }
+	n=$(grep -cE "$pattern" "$log")
+	if [ "$n" -gt 0 ]; then
+		echo "run-kunit: $n splat line(s) in $log:" >&2
 		grep -nE -B2 -A12 "$pattern" "$log" | head -n 120 >&2
 	fi
-fi
+	echo "$n"
+}
 
-summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$out/kunit-run.txt" | tail -n 1)
-passed=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$summary")
-failed=$(sed -nE 's/.*failed: ([0-9]+).*/\1/p' <<<"$summary")
-skipped=$(sed -nE 's/.*skipped: ([0-9]+).*/\1/p' <<<"$summary")
-crashed=$(sed -nE 's/.*crashed: ([0-9]+).*/\1/p' <<<"$summary")
-passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}; crashed=${crashed:-0}
+# One field of kunit.py's summary line in $1, 0 when absent.
+summary_field() {
+	local n
+	n=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$1" | tail -n 1 |
+	    sed -nE "s/.*$2: ([0-9]+).*/\1/p")
+	echo "${n:-0}"
+}
+
+start=$(date +%s)
+cd "$tree" || exit 1
+rc=0
+passed=0; failed=0; skipped=0; crashed=0; splats=0
+first=1
+: >"$out/kunit-run.txt"
+while IFS='|' read -r name kargs glob; do
+	[ -n "$name" ] || continue
+	if [ "$first" -eq 1 ]; then
+		cmd=(run --make_options="CC=ccache gcc" --jobs="$jobs")
+	else
+		cmd=(exec)
+	fi
+	first=0
+	echo "run-kunit: boot '$name': kernel args '${kargs}', filter '${glob}'"
+	rm -f "$out/test.log"
+	# shellcheck disable=SC2086
+	python3 tools/testing/kunit/kunit.py "${cmd[@]}" \
+		--arch=x86_64 \
+		--build_dir="$out" \
+		--kunitconfig=drivers/xen/events/.kunitconfig \
+		--qemu_args="-smp $smp -m 2048" \
+		--kernel_args="$kargs ${KUNIT_KERNEL_ARGS:-}" \
+		--timeout="${KUNIT_TIMEOUT:-2400}" \
+		${KUNIT_ARGS:-} ${glob:+"$glob"} </dev/null 2>&1 | tee "$out/kunit-run-$name.txt"
+	boot_rc=${PIPESTATUS[0]}
+	cat "$out/kunit-run-$name.txt" >>"$out/kunit-run.txt"
+	[ -f "$out/test.log" ] && cp "$out/test.log" "$out/test-$name.log"
+	boot_splats=$(count_splats "$out/test-$name.log")
+	boot_passed=$(summary_field "$out/kunit-run-$name.txt" passed)
+	boot_failed=$(summary_field "$out/kunit-run-$name.txt" failed)
+	boot_skipped=$(summary_field "$out/kunit-run-$name.txt" skipped)
+	boot_crashed=$(summary_field "$out/kunit-run-$name.txt" crashed)
+	[ "$boot_passed" -gt 0 ] || { echo "run-kunit: boot '$name': no passing case" >&2; boot_rc=1; }
+	[ "$boot_skipped" -eq 0 ] ||
+		{ echo "run-kunit: boot '$name': $boot_skipped skipped case(s) count as failure" >&2; boot_rc=1; }
+	[ "$boot_crashed" -eq 0 ] || boot_rc=1
+	[ "$boot_splats" -eq 0 ] || boot_rc=1
+	# A failing boot with no failed case (build error, crash) counts one.
+	[ "$boot_rc" -eq 0 ] || [ "$boot_failed" -gt 0 ] || [ "$boot_crashed" -gt 0 ] || boot_failed=1
+	echo "run-kunit: boot '$name': $boot_passed passed, $((boot_failed + boot_crashed)) failed, $boot_skipped skipped, $boot_splats splat line(s)"
+	passed=$((passed + boot_passed)); failed=$((failed + boot_failed))
+	skipped=$((skipped + boot_skipped)); crashed=$((crashed + boot_crashed))
+	splats=$((splats + boot_splats))
+	[ "$boot_rc" -eq 0 ] || rc=1
+	# Without a kernel there is nothing to boot again.
+	[ "$name" != "" ] && [ ! -f "$out/arch/x86/boot/bzImage" ] && break
+done <<<"$boots"
+end=$(date +%s)
 
 echo "run-kunit: kernel $(cat "$build/kernel-version" 2>/dev/null), -smp $smp, $((end - start)) s"
-[ "$passed" -gt 0 ] || { echo "run-kunit: no passing case" >&2; rc=1; }
-[ "$skipped" -eq 0 ] || { echo "run-kunit: $skipped skipped case(s) count as failure" >&2; rc=1; }
-[ "$crashed" -eq 0 ] || rc=1
-[ "$splats" -eq 0 ] || rc=1
-[ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 echo "kunit: $passed passed, $((failed + crashed)) failed, $skipped skipped"
 exit "$rc"

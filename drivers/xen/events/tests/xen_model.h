@@ -53,6 +53,11 @@ struct xm_config {
 	bool no_upcall_vector_cpuid;	/* base+4 EAX lacks UPCALL_VECTOR */
 	bool no_upcall_vector_op;	/* HVMOP 23 gives -ENOSYS (Xen < 4.6) */
 	bool no_vector_callback;	/* XENFEAT_hvm_callback_vector absent */
+	/*
+	 * XENFEAT_hvm_safe_pvclock absent: the model has no Xen timer or
+	 * pvclock, so a live domain must keep the kernel on native clocks.
+	 */
+	bool no_safe_pvclock;
 	bool pvh;			/* no emulated IO-APIC/PIC: spec 7.1 step 1 */
 	bool is_control;		/* dom0: passes the XSM "target" checks */
 	unsigned int max_evtchn_port;	/* 0 means libxl's default, 1023 */
@@ -111,6 +116,9 @@ void xm_config_default(struct xm_config *cfg);
  * created beside a guest so interdomain channels have a far end.
  */
 struct xm_domain *xm_domain_create(const struct xm_config *cfg, domid_t domid);
+/* The same with static storage, before any allocator is up (model boot). */
+struct xm_domain *xm_domain_create_boot(const struct xm_config *cfg,
+					domid_t domid);
 void xm_domain_destroy(struct xm_domain *d);
 domid_t xm_domain_id(const struct xm_domain *d);
 struct xm_domain *xm_domain_find(domid_t domid);
@@ -129,6 +137,22 @@ void xm_leave(void);
  */
 int xm_domain_make_live(struct xm_domain *d);
 struct xm_domain *xm_live_domain(void);
+
+/*
+ * How the live domain's global callback vector reaches a CPU. Xen injects
+ * it outside the local APIC (no IRR/ISR, no EOI), which no IPI can do: sent
+ * as an IPI (the default) it stays in service unless the handler EOIs. A
+ * model boot installs a way that needs no EOI; NULL restores the default.
+ */
+void xm_set_live_global_delivery(void (*deliver)(unsigned int cpu, u8 vector));
+/*
+ * A live CPU came up (Xen saw INIT/SIPI; pending upcalls are re-sent) or
+ * went down.
+ */
+void xm_live_vcpu_started(unsigned int cpu);
+void xm_live_vcpu_stopped(unsigned int cpu);
+/* The kernel booted with xen_model=...: the live domain is its Xen. */
+bool xm_booted_on_model(void);
 
 /*
  * Save/restore or migration as seen by the guest (spec 12): a new domain

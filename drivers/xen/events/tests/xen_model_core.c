@@ -100,6 +100,11 @@ bool xm_is_live(const struct xm_domain *d)
 	return d && d == xm_live;
 }
 
+struct xm_domain *xm_find_live_locked(void)
+{
+	return xm_live;
+}
+
 struct xm_domain *xm_find_locked(domid_t domid)
 {
 	unsigned int i;
@@ -475,10 +480,24 @@ static void xm_lapics_enable(struct xm_domain *d)
 		d->vcpus[v].lapic.enabled = true;
 }
 
+/*
+ * The live domain of a model boot is created at x86_init.hyper
+ * .init_mem_mapping time, before the page, slab and vmalloc allocators
+ * exist, so it lives in static storage: one per boot, never freed.
+ */
+static struct xm_domain xm_boot_domain;
+static struct xm_port xm_boot_ports[XM_FIFO_NR_PORTS];
+static u8 xm_boot_shinfo[PAGE_SIZE] __aligned(PAGE_SIZE);
+static bool xm_boot_domain_used;
+
 static void xm_domain_free(struct xm_domain *d)
 {
 	if (!d)
 		return;
+	if (d == &xm_boot_domain) {
+		xm_boot_domain_used = false;
+		return;
+	}
 	free_page((unsigned long)d->xen_shinfo);
 	vfree(d->ports);
 	vfree(d);
@@ -514,28 +533,20 @@ static bool xm_insert_locked(struct xm_domain *d)
 	return false;
 }
 
-/**
- * xm_domain_create() - create a model domain
- * @cfg: its configuration
- * @domid: its domain id (unique among model domains)
- *
- * A domain that is not the control domain gets its xenstore and console
- * ports, as the toolstack would create them. Process context.
- *
- * Return: the domain, or NULL (bad configuration, id in use, no memory).
- */
-struct xm_domain *xm_domain_create(const struct xm_config *cfg, domid_t domid)
+static bool xm_config_ok(const struct xm_config *cfg, domid_t domid)
 {
-	struct xm_domain *d;
+	return cfg->nr_vcpus && cfg->nr_vcpus <= XM_MAX_VCPUS &&
+	       domid != DOMID_SELF;
+}
+
+/* Fill a new domain's state and register it; frees it on failure. */
+static struct xm_domain *xm_domain_register(struct xm_domain *d,
+					    const struct xm_config *cfg,
+					    domid_t domid)
+{
 	unsigned long flags;
 	bool ok;
 
-	if (!cfg->nr_vcpus || cfg->nr_vcpus > XM_MAX_VCPUS ||
-	    domid == DOMID_SELF)
-		return NULL;
-	d = xm_domain_alloc();
-	if (!d)
-		return NULL;
 	xm_domain_setup_state(d, cfg, domid);
 	xm_lapics_enable(d);
 	d->suspend_outcome = XM_SUSPEND_NEW_DOMAIN;
@@ -549,6 +560,54 @@ struct xm_domain *xm_domain_create(const struct xm_config *cfg, domid_t domid)
 		return NULL;
 	}
 	return d;
+}
+
+/**
+ * xm_domain_create() - create a model domain
+ * @cfg: its configuration
+ * @domid: its domain id (unique among model domains)
+ *
+ * A domain that is not the control domain gets its xenstore and console
+ * ports, as the toolstack would create them. Process context.
+ *
+ * Return: the domain, or NULL (bad configuration, id in use, no memory).
+ */
+struct xm_domain *xm_domain_create(const struct xm_config *cfg, domid_t domid)
+{
+	struct xm_domain *d;
+
+	if (!xm_config_ok(cfg, domid))
+		return NULL;
+	d = xm_domain_alloc();
+	if (!d)
+		return NULL;
+	return xm_domain_register(d, cfg, domid);
+}
+
+/**
+ * xm_domain_create_boot() - create the domain a model boot runs in
+ * @cfg: its configuration
+ * @domid: its domain id
+ *
+ * Like xm_domain_create(), but with static storage, so it works before any
+ * allocator is up (early boot, one CPU, interrupts off). Only one such
+ * domain can exist at a time.
+ *
+ * Return: the domain, or NULL (bad configuration, already in use).
+ */
+struct xm_domain *xm_domain_create_boot(const struct xm_config *cfg,
+					domid_t domid)
+{
+	struct xm_domain *d = &xm_boot_domain;
+
+	if (!xm_config_ok(cfg, domid) || xm_boot_domain_used)
+		return NULL;
+	xm_boot_domain_used = true;
+	memset(d, 0, sizeof(*d));
+	memset(xm_boot_ports, 0, sizeof(xm_boot_ports));
+	d->ports = xm_boot_ports;
+	d->xen_shinfo = (struct shared_info *)xm_boot_shinfo;
+	return xm_domain_register(d, cfg, domid);
 }
 
 /**

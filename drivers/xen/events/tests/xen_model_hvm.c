@@ -44,6 +44,16 @@ static bool xm_upcall_flag(struct xm_domain *d, unsigned int vcpu)
  * then EOI). Since Xen 4.18 (spec 7.4, cfg.lapic_fix) nothing is sent
  * while the LAPIC is disabled; before, the IRR bit was set regardless.
  */
+/*
+ * A live vCPU is marked online by xm_live_vcpu_started(), once its CPU runs
+ * with a working local APIC; an IPI sent before would be lost or left stale
+ * in IRR while the kernel sets the APIC up.
+ */
+static bool xm_live_cpu_takes_irqs(struct xm_domain *d, unsigned int vcpu)
+{
+	return d->vcpus[vcpu].online && cpu_online(vcpu);
+}
+
 static void xm_lapic_send(struct xm_domain *d, unsigned int vcpu, u8 vector)
 {
 	struct xm_vcpu *vc = &d->vcpus[vcpu];
@@ -52,7 +62,7 @@ static void xm_lapic_send(struct xm_domain *d, unsigned int vcpu, u8 vector)
 		return;
 	vc->vector_injections++;
 	if (xm_is_live(d)) {
-		if (cpu_online(vcpu))
+		if (xm_live_cpu_takes_irqs(d, vcpu))
 			__apic_send_IPI(vcpu, vector);
 		return;
 	}
@@ -106,13 +116,32 @@ static void xm_update_via_line(struct xm_domain *d)
  * set. Scratch domains are asked through xm_vm_entry_injects_global(); on
  * the live domain the model sends it once, as an interrupt.
  */
+static void (*xm_live_global_deliver)(unsigned int cpu, u8 vector);
+
 static void xm_kick_global(struct xm_domain *d, unsigned int vcpu)
 {
+	void (*deliver)(unsigned int cpu, u8 vector);
+
 	if (!xm_is_live(d) || d->via != XM_VIA_VECTOR)
 		return;
 	d->vcpus[vcpu].global_injections++;
-	if (cpu_online(vcpu))
+	if (!xm_live_cpu_takes_irqs(d, vcpu))
+		return;
+	deliver = READ_ONCE(xm_live_global_deliver);
+	if (deliver)
+		deliver(vcpu, d->via_vector);
+	else
 		__apic_send_IPI(vcpu, d->via_vector);
+}
+
+/**
+ * xm_set_live_global_delivery() - how the live global vector reaches a CPU
+ * @deliver: called under the model lock with interrupts off, with the Linux
+ *	CPU and the vector; NULL sends the vector as an IPI
+ */
+void xm_set_live_global_delivery(void (*deliver)(unsigned int cpu, u8 vector))
+{
+	WRITE_ONCE(xm_live_global_deliver, deliver);
 }
 
 /* spec 7.3, xen/arch/x86/hvm/irq.c (hvm_assert_evtchn_irq). */
@@ -608,4 +637,47 @@ unsigned long xm_gsi_assertions(struct xm_domain *d)
 u64 xm_hvm_param(struct xm_domain *d, unsigned int index)
 {
 	return index < XM_HVM_NR_PARAMS ? d->params[index] : 0;
+}
+
+/* --- the live domain's vCPUs start and stop ----------------------------------- */
+
+/**
+ * xm_live_vcpu_started() - a CPU of the live domain has started running
+ * @cpu: the Linux CPU (its vCPU number)
+ *
+ * Xen brings an HVM vCPU up on the guest's INIT/SIPI, which the model does
+ * not see: this marks it online. An upcall raised while it could not take
+ * interrupts (offline, or before the kernel set up its local APIC) was
+ * dropped by the real-IPI delivery, while Xen would still hold it (IRR or
+ * level-like global vector), so a set upcall flag is asserted again.
+ */
+void xm_live_vcpu_started(unsigned int cpu)
+{
+	struct xm_domain *d;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&xm_lock, flags);
+	d = xm_find_live_locked();
+	if (d && xm_vcpu_exists(d, cpu)) {
+		d->vcpus[cpu].online = true;
+		if (xm_upcall_flag(d, cpu))
+			xm_assert_upcall(d, cpu);
+	}
+	raw_spin_unlock_irqrestore(&xm_lock, flags);
+}
+
+/**
+ * xm_live_vcpu_stopped() - a CPU of the live domain has gone offline
+ * @cpu: the Linux CPU (its vCPU number)
+ */
+void xm_live_vcpu_stopped(unsigned int cpu)
+{
+	struct xm_domain *d;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&xm_lock, flags);
+	d = xm_find_live_locked();
+	if (d && xm_vcpu_exists(d, cpu))
+		d->vcpus[cpu].online = false;
+	raw_spin_unlock_irqrestore(&xm_lock, flags);
 }

@@ -136,6 +136,7 @@ struct xm_domain *xm_find_locked(domid_t domid);
 struct xm_domain *xm_lookup_arg(const struct xm_caller *c, domid_t domid);
 bool xm_may_target(const struct xm_caller *c, const struct xm_domain *t);
 bool xm_is_live(const struct xm_domain *d);
+struct xm_domain *xm_find_live_locked(void);
 bool xm_gfn_is_ram(u64 gfn);
 int xm_copy_in(void *dst, unsigned long src, size_t size);
 int xm_copy_out(unsigned long dst, const void *src, size_t size);

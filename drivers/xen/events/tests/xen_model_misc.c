@@ -27,10 +27,11 @@ static u32 xm_feature_submap(struct xm_domain *d)
 {
 	u32 map = BIT(XENFEAT_writable_page_tables) |
 		  BIT(XENFEAT_auto_translated_physmap) |
-		  BIT(XENFEAT_hvm_safe_pvclock) |
 		  BIT(XENFEAT_memory_op_vnode_supported) |
 		  BIT(XENFEAT_not_direct_mapped);
 
+	if (!d->cfg.no_safe_pvclock)
+		map |= BIT(XENFEAT_hvm_safe_pvclock);
 	if (!d->cfg.no_vector_callback)
 		map |= BIT(XENFEAT_hvm_callback_vector);
 	if (d->cfg.is_control)
