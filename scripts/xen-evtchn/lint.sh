@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # make lint: checkpatch --strict on every C/header/assembly file we carry,
-# then sparse (C=2) and W=1 on drivers/xen/events/ in the KUnit build
-# directory (configured by a previous `make check`). Fails on any finding.
+# then sparse (C=2) and W=1 on drivers/xen/events/ and our arch/x86/xen
+# files, in the KUnit build directory (configured by a previous
+# `make check`). Fails on any finding.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$top/build}
@@ -24,7 +25,8 @@ if [ -f "$build/kunit/.config" ]; then
 	exec 9>"${XEN_EVTCHN_BUILD_LOCK:-/tmp/xen-evtchn-build.lock}"
 	flock 9
 	out=$(make -s -C "$tree" O="$build/kunit" ARCH=x86_64 CC="ccache gcc" C=2 W=1 \
-		-j"${JOBS:-$(nproc)}" drivers/xen/events/ 2>&1)
+		-j"${JOBS:-$(nproc)}" drivers/xen/events/ \
+		arch/x86/xen/enlighten_hvm.o arch/x86/xen/suspend_hvm.o 2>&1)
 	if [ -n "$out" ]; then
 		echo "$out"
 		rc=1
