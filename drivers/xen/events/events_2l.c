@@ -30,7 +30,12 @@
 #define XEN_2L_WORD_BITS	(sizeof(xen_ulong_t) * BITS_PER_BYTE)
 #define XEN_2L_NR_WORDS		(XEN_2L_NR_PORTS / XEN_2L_WORD_BITS)
 
-/* Ports this CPU handles, indexed like shared_info's bitmaps. */
+/*
+ * Ports this CPU handles, indexed like shared_info's bitmaps. Kept exactly
+ * by bind_to_cpu and port_remove, also across CPU hotplug: a per-vCPU VIRQ
+ * or IPI stays bound to its vCPU in Xen while the CPU is offline, and must
+ * be scanned again once the CPU is back.
+ */
 static DEFINE_PER_CPU(xen_ulong_t [XEN_2L_NR_WORDS], xen_2l_cpu_ports);
 /* Where this CPU's next scan starts, so no port is always served first. */
 static DEFINE_PER_CPU(unsigned int, xen_2l_cursor);
@@ -207,14 +212,6 @@ static void xen_2l_rescan(void)
 	}
 }
 
-/* A CPU going away takes nothing with it: its ports were moved already. */
-static int xen_2l_cpu_dead(unsigned int cpu)
-{
-	memset(per_cpu(xen_2l_cpu_ports, cpu), 0,
-	       sizeof(per_cpu(xen_2l_cpu_ports, cpu)));
-	return 0;
-}
-
 static void xen_2l_dump_ports(const char *what, const xen_ulong_t *words)
 {
 	pr_info("  %s: %*pbl\n", what, (int)XEN_2L_NR_PORTS,
@@ -254,7 +251,6 @@ static const struct xen_evtchn_abi xen_evtchn_abi_2l = {
 	.handle_events	= xen_2l_handle_events,
 	.resume		= xen_2l_resume,
 	.rescan		= xen_2l_rescan,
-	.cpu_dead	= xen_2l_cpu_dead,
 	.debug_dump	= xen_2l_debug_dump,
 };
 
