@@ -154,6 +154,17 @@ void xm_live_vcpu_stopped(unsigned int cpu);
 /* The kernel booted with xen_model=...: the live domain is its Xen. */
 bool xm_booted_on_model(void);
 
+/* What a model boot was asked for (xen_model=... options). */
+struct xm_boot_info {
+	int fifo_errno;			/* nofifo=E: 0, -ENOSYS or -EOPNOTSUPP */
+	unsigned int max_port;		/* maxport=N; 0: the default */
+	int fail_init_errno;		/* failinit=V:E; 0 when none */
+	unsigned int fail_init_vcpu;
+};
+
+/* NULL unless the kernel booted on the model. */
+const struct xm_boot_info *xm_boot_info(void);
+
 /*
  * Save/restore or migration as seen by the guest (spec 12): a new domain
  * with @cfg's features, guest memory kept, shared_info unmapped, only the
@@ -179,6 +190,11 @@ void xm_fail_nth(struct xm_domain *d, unsigned int op, unsigned int cmd,
 		 unsigned int nth, int err);
 /* Fail every call of (op, cmd) from now on with @err (0 clears). */
 void xm_fail_always(struct xm_domain *d, unsigned int op, unsigned int cmd, int err);
+/*
+ * Every EVTCHNOP_init_control for vCPU @vcpu of @d fails with @err, before
+ * any effect, until called again with @err == 0.
+ */
+void xm_fail_init_control(struct xm_domain *d, unsigned int vcpu, int err);
 /* Calls of (op, cmd) issued by @d so far. */
 unsigned long xm_call_count(struct xm_domain *d, unsigned int op, unsigned int cmd);
 
@@ -219,6 +235,15 @@ unsigned int xm_fifo_array_pages(struct xm_domain *d);
 bool xm_fifo_has_control_block(struct xm_domain *d, unsigned int vcpu);
 /* Events Xen dropped (no control block, too many queue changes, ...). */
 unsigned long xm_fifo_lost_events(struct xm_domain *d);
+/*
+ * The guest pages Xen works on, for a test acting as a (buggy) Xen: the
+ * event word of @port (NULL when no array page covers it) and the control
+ * block of @vcpu (NULL before its EVTCHNOP_init_control). Change words
+ * only with atomic operations: the guest updates them concurrently.
+ */
+u32 *xm_fifo_event_word(struct xm_domain *d, evtchn_port_t port);
+struct evtchn_fifo_control_block *xm_fifo_control_block(struct xm_domain *d,
+							unsigned int vcpu);
 
 /*
  * The shared_info page as Xen writes it right now (mapped gfn or Xen's own

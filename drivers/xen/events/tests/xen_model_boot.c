@@ -14,7 +14,10 @@
  *
  * with options fifo (default) | 2l | nofifo=ENOSYS|EOPNOTSUPP, vcpus=N
  * (model vCPUs, default 8), percpu | nopercpu (default), version=MAJ.MIN
- * (default 4.17), nolapicfix.
+ * (default 4.17), nolapicfix, maxport=N (the domain's max_evtchn_port,
+ * default 1023 as libxl gives), failinit=V:ENOMEM|ENOSYS|EOPNOTSUPP (every
+ * EVTCHNOP_init_control for vCPU V fails with that errno, until a test
+ * calls xm_fail_init_control() to stop it; V=0 is the boot CPU).
  *
  * Design, in boot order:
  *
@@ -96,6 +99,9 @@ struct xmb_options {
 	int fifo_errno;
 	unsigned int vcpus;
 	unsigned int version;
+	unsigned int max_port;
+	unsigned int fail_init_vcpu;
+	int fail_init_errno;
 };
 
 static struct xmb_options xmb_opts __initdata = {
@@ -105,6 +111,8 @@ static struct xmb_options xmb_opts __initdata = {
 
 static void (*xmb_kernel_intr_init)(void) __initdata;
 static bool xmb_booted;
+/* What the suites may ask about the boot, kept after init. */
+static struct xm_boot_info xmb_info;
 
 /* --- options ------------------------------------------------------------- */
 
@@ -114,8 +122,29 @@ static int __init xmb_parse_errno(const char *val, int *err)
 		*err = -XM_ENOSYS;
 	else if (!strcmp(val, "EOPNOTSUPP"))
 		*err = -EOPNOTSUPP;
+	else if (!strcmp(val, "ENOMEM"))
+		*err = -ENOMEM;
 	else
 		return -EINVAL;
+	return 0;
+}
+
+/* failinit=VCPU:ERRNO */
+static int __init xmb_parse_fail_init(char *val)
+{
+	char *err = strchr(val, ':');
+	int rc;
+
+	if (!err)
+		return -EINVAL;
+	*err++ = '\0';
+	rc = kstrtouint(val, 0, &xmb_opts.fail_init_vcpu);
+	if (!rc)
+		rc = xmb_parse_errno(err, &xmb_opts.fail_init_errno);
+	if (rc) {
+		xmb_opts.fail_init_errno = 0;
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -149,6 +178,10 @@ static int __init xmb_parse_one(char *opt)
 		xmb_opts.no_lapic_fix = true;
 	else if (!strcmp(opt, "vcpus") && val)
 		return kstrtouint(val, 0, &xmb_opts.vcpus);
+	else if (!strcmp(opt, "maxport") && val)
+		return kstrtouint(val, 0, &xmb_opts.max_port);
+	else if (!strcmp(opt, "failinit") && val)
+		return xmb_parse_fail_init(val);
 	else if (!strcmp(opt, "version") && val)
 		return xmb_parse_version(val, &xmb_opts.version);
 	else
@@ -259,9 +292,13 @@ static struct xm_domain * __init xmb_create_live_domain(void)
 	cfg.fifo_errno = xmb_opts.fifo_errno;
 	cfg.no_upcall_vector_cpuid = !xmb_opts.percpu;
 	cfg.no_safe_pvclock = true;
+	cfg.max_evtchn_port = xmb_opts.max_port;
 	d = xm_domain_create_boot(&cfg, XM_DOMID_GUEST);
 	if (!d)
 		return NULL;
+	if (xmb_opts.fail_init_errno)
+		xm_fail_init_control(d, xmb_opts.fail_init_vcpu,
+				     xmb_opts.fail_init_errno);
 	/*
 	 * An HVM guest starts on vCPU 0 and the others wait for INIT/SIPI;
 	 * here even vCPU 0 counts as down until its local APIC is set up
@@ -291,6 +328,10 @@ static void __init xmb_become_xen_guest(void)
 	}
 	xm_set_live_global_delivery(xmb_deliver_global);
 	x86_platform_ipi_callback = xmb_global_upcall;
+	xmb_info.fifo_errno = xmb_opts.fifo_errno;
+	xmb_info.max_port = xmb_opts.max_port;
+	xmb_info.fail_init_vcpu = xmb_opts.fail_init_vcpu;
+	xmb_info.fail_init_errno = xmb_opts.fail_init_errno;
 	xmb_booted = true;
 	pr_info("xen_model: booting as a Xen %u.%u HVM guest of the model (%s%s, %u vCPUs)\n",
 		xmb_opts.version >> 16, xmb_opts.version & 0xffff,
@@ -352,4 +393,15 @@ early_initcall(xmb_early_init);
 bool xm_booted_on_model(void)
 {
 	return READ_ONCE(xmb_booted);
+}
+
+/**
+ * xm_boot_info() - the options of a model boot
+ *
+ * Return: what xen_model=... asked for, or NULL when the kernel did not
+ * boot on the model.
+ */
+const struct xm_boot_info *xm_boot_info(void)
+{
+	return xm_booted_on_model() ? &xmb_info : NULL;
 }

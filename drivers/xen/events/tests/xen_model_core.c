@@ -337,6 +337,22 @@ void xm_fail_always(struct xm_domain *d, unsigned int op, unsigned int cmd,
 }
 
 /**
+ * xm_fail_init_control() - make one vCPU's FIFO registration fail
+ * @d: the domain
+ * @vcpu: the vCPU whose EVTCHNOP_init_control fails
+ * @err: the negative errno to return; 0 clears
+ */
+void xm_fail_init_control(struct xm_domain *d, unsigned int vcpu, int err)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&xm_lock, flags);
+	d->fail_init_vcpu = vcpu;
+	d->fail_init_err = err;
+	raw_spin_unlock_irqrestore(&xm_lock, flags);
+}
+
+/**
  * xm_call_count() - calls of a hypercall a domain has issued
  * @d: the domain
  * @op: hypercall number

@@ -61,6 +61,7 @@ void xm_evtchn_init_domain(struct xm_domain *d)
 		d->ports[i].priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
 	d->ports[0].state = XM_PORT_RESERVED;
 	d->valid_ports = XM_BUCKET_PORTS;
+	d->free_hint = 0;
 	memset(d->pirq_to_port, 0, sizeof(d->pirq_to_port));
 	for (i = 0; i < XM_MAX_VCPUS; i++)
 		memset(d->vcpus[i].virq_to_port, 0,
@@ -75,22 +76,34 @@ void xm_evtchn_init_domain(struct xm_domain *d)
  */
 int xm_evtchn_alloc_port(struct xm_domain *d)
 {
-	u32 port;
+	u32 port, busy = U32_MAX;
+	int ret = -ENOSPC;
 
-	for (port = 0; port <= d->max_port; port++) {
+	/*
+	 * Start at the hint: everything below it is taken. A free port still
+	 * busy (LINKED) can become allocatable without a close, so the hint
+	 * never passes the first one seen.
+	 */
+	for (port = d->free_hint; port <= d->max_port; port++) {
 		if (port >= xm_abi_nr_ports(d))
-			return -ENOSPC;
+			break;
 		if (!xm_port_valid_locked(d, port)) {
 			/* port == valid_ports: open one more bucket of 64. */
 			d->valid_ports = min_t(unsigned int, port + XM_BUCKET_PORTS,
 					       XM_FIFO_NR_PORTS);
-			return port;
+			ret = port;
+			break;
 		}
-		if (d->ports[port].state == XM_PORT_FREE &&
-		    !xm_port_busy(d, port))
-			return port;
+		if (d->ports[port].state != XM_PORT_FREE)
+			continue;
+		if (!xm_port_busy(d, port)) {
+			ret = port;
+			break;
+		}
+		busy = min(busy, port);
 	}
-	return -ENOSPC;
+	d->free_hint = min_t(u32, busy, ret >= 0 ? ret : d->free_hint);
+	return ret;
 }
 
 /*
@@ -122,6 +135,7 @@ static void xm_free_port(struct xm_domain *d, u32 port)
 
 	xm_clear_pending(d, port);
 	p->state = XM_PORT_FREE;
+	d->free_hint = min(d->free_hint, port);
 	p->notify_vcpu = 0;
 	p->xen_attached = false;
 	p->remote_dom = 0;

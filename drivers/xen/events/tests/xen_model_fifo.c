@@ -266,6 +266,9 @@ long xm_fifo_init_control(struct xm_caller *c, unsigned long arg)
 	/* spec 11: Xen built without CONFIG_EVTCHN_FIFO. */
 	if (d->cfg.fifo_errno)
 		return d->cfg.fifo_errno;
+	/* Injected by a test: this vCPU's registration fails, no effect. */
+	if (d->fail_init_err && a.vcpu == d->fail_init_vcpu)
+		return d->fail_init_err;
 	if (!xm_vcpu_exists(d, a.vcpu))
 		return -ENOENT;
 	if (a.offset > PAGE_SIZE - XM_FIFO_CB_SIZE || (a.offset & 7))

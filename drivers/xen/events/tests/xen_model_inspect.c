@@ -272,6 +272,32 @@ unsigned long xm_fifo_lost_events(struct xm_domain *d)
 }
 
 /**
+ * xm_fifo_event_word() - an event word of the domain's event array
+ * @d: the domain
+ * @port: the port
+ *
+ * Return: the word in the guest page Xen uses, or NULL when no array page
+ * covers @port (or the domain is not using FIFO).
+ */
+u32 *xm_fifo_event_word(struct xm_domain *d, evtchn_port_t port)
+{
+	return xm_fifo_word(d, port);
+}
+
+/**
+ * xm_fifo_control_block() - the control block Xen uses for a vCPU
+ * @d: the domain
+ * @vcpu: the vCPU
+ *
+ * Return: the guest's control block, or NULL before its registration.
+ */
+struct evtchn_fifo_control_block *xm_fifo_control_block(struct xm_domain *d,
+							unsigned int vcpu)
+{
+	return xm_vcpu_exists(d, vcpu) ? READ_ONCE(d->vcpus[vcpu].fifo_cb) : NULL;
+}
+
+/**
  * xm_poll_wakeups() - SCHEDOP_poll wake-ups of a vCPU
  * @d: the domain
  * @vcpu: the vCPU

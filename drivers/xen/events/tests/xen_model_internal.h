@@ -90,6 +90,14 @@ struct xm_domain {
 	/* Event channels, spec 2 and 3. */
 	struct xm_port *ports;		/* XM_FIFO_NR_PORTS entries */
 	unsigned int valid_ports;	/* valid_evtchns; only grows */
+	/*
+	 * No port below this one is free and allocatable: lets the lowest-free
+	 * scan skip the long taken prefix of a domain with 100k ports.
+	 */
+	unsigned int free_hint;
+	/* xm_fail_init_control(): EVTCHNOP_init_control for one vCPU fails. */
+	unsigned int fail_init_vcpu;
+	int fail_init_err;
 	bool fifo;
 	u32 *fifo_pages[XM_FIFO_MAX_PAGES];
 	unsigned int fifo_nr_pages;
