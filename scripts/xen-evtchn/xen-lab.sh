@@ -521,6 +521,8 @@ print_comparison() {
 			else if ($4 == "timer-virq" || $4 == "ipi") ev = $8 "->" $9
 			else if ($4 == "vcpus") ev = $9
 			else if ($4 == "cmdline") ev = ($7 == "accepted:") ? "known" : "unknown->init"
+			else if ($4 == "disk-hib") ev = ($7 == "swap") ? "reads" : "no-reconnect"
+			else if ($4 == "resume") ev = ($7 == "image") ? "restored" : ($7 == "fresh") ? "fresh-boot" : ($7 == "domain") ? "died" : "none"
 			else if ($4 ~ /^alive/) ev = "hb " numbers()
 			else if ($4 ~ /^events/) ev = $8 "->" $10
 			else if ($4 == "same-domain") ev = "d" $8
