@@ -72,7 +72,7 @@ idle_limit=${LAB_IDLE_LIMIT:-480}
 # reason; its results there do not decide the exit status.
 declare -A upstream_info=(
 	[2lalt]="stock 6.12 has no xen_fifo_events= parameter (only xen.fifo_events=)"
-	[hibsame]="known upstream bug: hibernation restore on Xen PVH"
+	[hibsame]="known upstream gap: no Xen handling of hibernation (1 vCPU resumes, 2 vCPUs were seen to panic)"
 	[hibdiff]="known upstream bug: image on 2-level, boot kernel on FIFO"
 )
 
