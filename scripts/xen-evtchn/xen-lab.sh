@@ -5,8 +5,11 @@
 #
 #   xen-lab.sh run     1-vCPU and 2-vCPU guests with our kernel (make run)
 #   xen-lab.sh smoke   a 1-vCPU and a 2-vCPU guest, boot + shutdown (CI)
-#   xen-lab.sh check   1 and 2 vCPUs, xl save/restore on 2 vCPUs, ours and
-#                      the stock kernel side by side (make xen-check)
+#   xen-lab.sh check   ours and the stock kernel side by side (make
+#                      xen-check): 1 and 2 vCPUs, xl save/restore, 2-level
+#                      forced by xen.fifo_events=0 and xen_fifo_events=0,
+#                      three save/restore rounds, xl save -c, hibernation
+#                      with equal and different xen.fifo_events
 #   xen-lab.sh image   only build (or reuse) the cached host image
 #   xen-lab.sh dom0    boot Xen and dom0 only, no guest (lab self-test)
 #
@@ -34,10 +37,16 @@
 # finish (crash, stall, timeout) is re-run once. The summary shows every
 # re-run; one that passes the second time is counted as a flake.
 #
+# Exit status: any failure of our kernel fails the run. The stock kernel's
+# column fails it too, except in the scenarios listed in upstream_info
+# below, where the stock kernel is known to behave differently: there its
+# result is shown (marked "*") but is information only.
+#
 # Environment: BUILD, XEN_LAB_CACHE, LAB_MIRROR (Debian mirror),
 # LAB_SKIP_BUILD=1 (use the bzImage already built), LAB_UPSTREAM=0 (check:
 # no stock kernel column), LAB_SMOKE_VCPUS (smoke: vCPU counts, "1 2"),
-# LAB_REBUILD_IMAGE=1 (build the cached host image again),
+# LAB_REBUILD_IMAGE=1 (build the cached host image again), LAB_HIBERNATE=0
+# (check: leave out the hibernation scenarios),
 # LAB_PLAN="ID KERNEL VCPUS MODE;..." (own scenario list, see dom0-run.sh),
 # LAB_DOM0_LIMIT (seconds allowed from QEMU start to dom0 ready, 420),
 # LAB_IDLE_LIMIT (seconds without a new result line before QEMU is
@@ -58,6 +67,14 @@ xen_args+=" guest_loglvl=all dom0_mem=1024M,max:1024M dom0_max_vcpus=1"
 dom0_args="console=hvc0 earlyprintk=xen loglevel=4"
 dom0_ready_limit=${LAB_DOM0_LIMIT:-420}
 idle_limit=${LAB_IDLE_LIMIT:-480}
+
+# check: scenarios in which the stock kernel is known to differ, with the
+# reason; its results there do not decide the exit status.
+declare -A upstream_info=(
+	[2lalt]="stock 6.12 has no xen_fifo_events= parameter (only xen.fifo_events=)"
+	[hibsame]="known upstream gap: no Xen handling of hibernation (1 vCPU resumes, 2 vCPUs were seen to panic)"
+	[hibdiff]="known upstream bug: image on 2-level, boot kernel on FIFO"
+)
 
 # Summary rows: "step|result|seconds|detail".
 summary=()
@@ -248,6 +265,7 @@ build_guest_initramfs() {
 	cat > "$stage_dir/etc/inittab" <<-'EOF'
 	::sysinit:/bin/sh /etc/lab/guest-init.sh boot
 	::once:/bin/sh /etc/lab/guest-init.sh heartbeat
+	::once:/bin/sh /etc/lab/guest-init.sh hibernate
 	::shutdown:/bin/sh /etc/lab/guest-init.sh down
 	EOF
 	pack_initramfs "$stage_dir" "$labdir/guest-initrd.gz"
@@ -280,6 +298,7 @@ guest_kernel() {
 write_payload() {
 	install -m 755 "$labsrc/dom0-run.sh" "$labdir/payload/dom0-run.sh"
 	cp "$labsrc/pvh-guest.cfg" "$labdir/guest-initrd.gz" "$labdir/payload/"
+	install -m 755 "$labsrc/blk-loop" "$labdir/payload/blk-loop"
 	printf '%s\n' "$@" > "$labdir/payload/plan"
 	tar -cf "$labdir/payload.tar" -C "$labdir/payload" .
 }
@@ -351,7 +370,8 @@ run_lab() {
 	local serial n limit=420 line
 	for line in "$@"; do
 		case $line in
-		*saverestore) limit=$((limit + 1500)) ;;
+		*" saverestore3"*) limit=$((limit + 2400)) ;;
+		*" saverestore"* | *" checkpoint"* | *" hib"*) limit=$((limit + 1500)) ;;
 		*) limit=$((limit + 800)) ;;
 		esac
 	done
@@ -393,7 +413,14 @@ collect_results() {
 		stage "$id#$attempt $step" "$result" "$secs" "$detail"
 	done < <(grep '^LABR: ' "$labdir/lab-lines.txt" || true)
 	check_upcall_vectors "$serial"
-	while read -r _ id result attempt; do
+	while read -r _ id result attempt _; do
+		if is_informational "$id"; then
+			if [ "$result" != PASS ]; then
+				stage "$id: stock kernel differs (information)" INFO - \
+					"${upstream_info[${id#*-}]}"
+			fi
+			continue
+		fi
 		if [ "$attempt" -gt 1 ]; then
 			reruns=$((reruns + 1))
 			if [ "$result" = PASS ]; then
@@ -409,6 +436,11 @@ collect_results() {
 	xen=$(sed -n 's/^LABD: xl-info xen_version *: *//p' "$labdir/lab-lines.txt" | head -n 1)
 	caps=$(sed -n 's/^LABD: xl-info virt_caps *: *//p' "$labdir/lab-lines.txt" | head -n 1)
 	stage "Xen in the lab (xl info)" info - "Xen ${xen:-?}, virt_caps: ${caps:-?}"
+}
+
+# Scenario $1 (KERNEL-CFG) is one whose result is information only.
+is_informational() {
+	[ "${1%%-*}" = upstream ] && [ -n "${upstream_info[${1#*-}]+set}" ]
 }
 
 # Xen logs "(XEN) d<domid>v<n>: upcall vector f3" when vCPU n of a domain
@@ -437,6 +469,7 @@ check_upcall_vectors() {
 		stage "$id upcall-vector" "$verdict" 0 \
 			"Xen log lines per domain ${got[$id]} (want $want each)"
 		echo "LABR: ${id%#*} ${id#*#} upcall-vector $verdict 0" >> "$labdir/lab-lines.txt"
+		is_informational "${id%#*}" && continue
 		[ "$verdict" = PASS ] || upcall_failures=$((upcall_failures + 1))
 	done
 }
@@ -455,26 +488,60 @@ print_summary() {
 # check: one column per kernel, from the last attempt of each scenario, each
 # cell a result and its evidence (ABI, counters before -> after, seconds).
 print_comparison() {
-	awk '
+	local info="" cfg
+	for cfg in "${!upstream_info[@]}"; do
+		info+="$cfg=${upstream_info[$cfg]};"
+	done
+	awk -v info="$info" '
+		BEGIN {
+			m = split(info, parts, ";")
+			for (i = 1; i <= m; i++)
+				if (parts[i] != "") {
+					split(parts[i], kv, "=")
+					infocfg[kv[1]] = substr(parts[i], length(kv[1]) + 2)
+				}
+		}
+		# Numbers in the detail fields, joined with "->".
+		function numbers(   i, out) {
+			out = ""
+			for (i = 7; i <= NF; i++)
+				if ($i ~ /^[0-9]+,?$/) {
+					sub(/,$/, "", $i)
+					out = out (out == "" ? "" : "->") $i
+				}
+			return out
+		}
 		$1 == "LABR:" && $4 != "domain" {
 			split($2, p, "-"); kernel = p[1]; cfg = p[2]
 			key = cfg " " $4
+			if (kernel == "upstream") cfgs[cfg] = 1
 			if (!(key in seen)) { seen[key] = 1; order[++n] = key }
 			ev = ""
 			if ($4 == "event-abi") ev = $8
 			else if ($4 == "timer-virq" || $4 == "ipi") ev = $8 "->" $9
 			else if ($4 == "vcpus") ev = $9
+			else if ($4 == "cmdline") ev = ($7 == "accepted:") ? "known" : "unknown->init"
+			else if ($4 == "disk-hib") ev = ($7 == "swap") ? "reads" : "no-reconnect"
+			else if ($4 == "resume") ev = ($7 == "image") ? "restored" : ($7 == "fresh") ? "fresh-boot" : ($7 == "domain") ? "died" : "none"
+			else if ($4 ~ /^alive/) ev = "hb " numbers()
+			else if ($4 ~ /^events/) ev = $8 "->" $10
+			else if ($4 == "same-domain") ev = "d" $8
+			else if ($4 == "domain-gone") ev = ($7 == "guest") ? "poweroff" : "gone"
 			else if ($6 + 0 > 0) ev = $6 "s"
-			res[key, kernel] = $5 " " ev
+			mark = (kernel == "upstream" && (cfg in infocfg)) ? "*" : ""
+			res[key, kernel] = $5 mark " " ev
 		}
 		END {
-			printf "\n%-26s %-22s %-22s\n", "check", "ours", "upstream"
+			printf "\n%-34s %-24s %-24s\n", "check", "ours", "upstream"
 			for (i = 1; i <= n; i++) {
 				k = order[i]
 				o = ((k, "ours") in res) ? res[k, "ours"] : "-"
 				u = ((k, "upstream") in res) ? res[k, "upstream"] : "-"
-				printf "%-26s %-22s %-22s\n", k, o, u
+				printf "%-34s %-24s %-24s\n", k, o, u
 			}
+			for (c in infocfg)
+				if (c in cfgs)
+					printf "* %s: information only for the stock kernel (%s)\n", c, infocfg[c]
 		}' "$labdir/lab-lines.txt"
 }
 
@@ -489,17 +556,26 @@ main() {
 			plan+=("ours-${v}v ours $v plain")
 		done ;;
 	check)
-		plan=("ours-1v ours 1 plain" "ours-2v ours 2 saverestore")
-		if [ "${LAB_UPSTREAM:-1}" != 0 ]; then
-			kernels+=(upstream)
-			plan+=("upstream-1v upstream 1 plain" "upstream-2v upstream 2 saverestore")
-		fi ;;
+		kernels=(ours)
+		[ "${LAB_UPSTREAM:-1}" = 0 ] || kernels+=(upstream)
+		for v in "${kernels[@]}"; do
+			plan+=("$v-1v $v 1 plain fifo"
+			       "$v-2v $v 2 saverestore fifo"
+			       "$v-2lmod $v 2 saverestore 2l xen.fifo_events=0"
+			       "$v-2lalt $v 1 plain 2l xen_fifo_events=0"
+			       "$v-sr3 $v 2 saverestore3 fifo"
+			       "$v-chk $v 2 checkpoint fifo")
+			[ "${LAB_HIBERNATE:-1}" = 0 ] ||
+				plan+=("$v-hibsame $v 1 hibsame fifo"
+				       "$v-hibdiff $v 1 hibfifo 2l xen.fifo_events=0")
+		done ;;
 	image | dom0) kernels=() ;;
 	*) usage ;;
 	esac
 	if [ -n "${LAB_PLAN:-}" ]; then
 		IFS=';' read -r -a plan <<<"$LAB_PLAN"
-		grep -q upstream <<<"$LAB_PLAN" && kernels=(ours upstream)
+		kernels=(ours)
+		grep -q upstream <<<"$LAB_PLAN" && kernels+=(upstream)
 	fi
 
 	ensure_tools

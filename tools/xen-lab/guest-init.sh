@@ -6,8 +6,14 @@
 # that dom0 and the host can pick it out of the console log.
 #
 #   guest-init.sh boot       sysinit: mount, print the evidence, "LAB: ready"
-#   guest-init.sh heartbeat  one counter line a second until init stops it
+#   guest-init.sh heartbeat  one counter line a second until init stops it;
+#                            every 5 s also "LAB: live TIMERS IPIS" (after
+#                            making some IPIs), so that dom0 can see events
+#                            still arrive after xl save/restore
 #   guest-init.sh down       shutdown action, runs when poweroff was requested
+#   guest-init.sh hibernate  with lab_hib=1 on the command line: swap on
+#                            /dev/xvdb, write a hibernation image; after the
+#                            image comes back, check the disk still answers
 #
 # A shutdown request from Xen (`xl shutdown`) makes the kernel run
 # /sbin/poweroff, which is busybox: it asks init to run the "down" action,
@@ -82,6 +88,10 @@ heartbeat() {
 	while :; do
 		n=$((n + 1))
 		say "heartbeat $n"
+		if [ $((n % 5)) -eq 0 ]; then
+			make_some_ipis
+			say "live $(percpu_sum 'timer[0-9]') $(percpu_sum '-ipi|resched|callfunc')"
+		fi
 		sleep 1
 	done
 }
@@ -91,9 +101,43 @@ down() {
 	show_xen_irqs end
 }
 
+# Hibernate to the swap disk the lab gives the guest (dom0 passes lab_hib=1;
+# the restoring boot gets lab_hib=2 and resume=/dev/xvdb, so a fresh boot
+# after a failed restore does not hibernate again).
+hibernate() {
+	grep -q -w 'lab_hib=1' /proc/cmdline || return 0
+	if [ ! -b /dev/xvdb ]; then
+		say "hibernate no /dev/xvdb"
+		return 0
+	fi
+	if ! mkswap /dev/xvdb >/dev/null 2>&1 || ! swapon /dev/xvdb; then
+		say "hibernate swapon failed"
+		return 0
+	fi
+	sleep 6
+	say "hibernate writing image"
+	echo disk > /sys/power/state
+	# shellcheck disable=SC2320 # the status of the write itself is wanted
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		say "hibernate resumed"
+	else
+		say "hibernate failed ($rc)"
+	fi
+	blockdev --flushbufs /dev/xvdb 2>/dev/null
+	if timeout 20 dd if=/dev/xvdb of=/dev/null bs=4096 count=64 2>/dev/null; then
+		say "disk after resume ok"
+	else
+		say "disk after resume failed"
+	fi
+	dmesg | grep -i -E 'PM:|xen|blkfront|evtchn|event|Freezing|Restarting' | tail -n 40 |
+		sed 's/^/LAB: dmesg-resume /'
+}
+
 case "${1:-}" in
 boot) boot ;;
+hibernate) hibernate ;;
 heartbeat) heartbeat ;;
 down) down ;;
-*) echo "usage: $0 boot|heartbeat|down" >&2; exit 2 ;;
+*) echo "usage: $0 boot|heartbeat|down|hibernate" >&2; exit 2 ;;
 esac
