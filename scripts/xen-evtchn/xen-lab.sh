@@ -37,10 +37,12 @@
 # finish (crash, stall, timeout) is re-run once. The summary shows every
 # re-run; one that passes the second time is counted as a flake.
 #
-# Exit status: any failure of our kernel fails the run. The stock kernel's
-# column fails it too, except in the scenarios listed in upstream_info
-# below, where the stock kernel is known to behave differently: there its
-# result is shown (marked "*") but is information only.
+# Exit status: any failure of our kernel fails the run, except in the
+# scenarios listed in ours_xfail (known gaps, each naming the work that
+# closes it). The stock kernel's column fails it too, except in the
+# scenarios listed in upstream_info below, where the stock kernel is known
+# to behave differently: there its result is shown (marked "*") but is
+# information only.
 #
 # Environment: BUILD, XEN_LAB_CACHE, LAB_MIRROR (Debian mirror),
 # LAB_SKIP_BUILD=1 (use the bzImage already built), LAB_UPSTREAM=0 (check:
@@ -74,6 +76,13 @@ declare -A upstream_info=(
 	[2lalt]="stock 6.12 has no xen_fifo_events= parameter (only xen.fifo_events=)"
 	[hibsame]="known upstream gap: no Xen handling of hibernation (1 vCPU resumes, 2 vCPUs were seen to panic)"
 	[hibdiff]="known upstream bug: image on 2-level, boot kernel on FIFO"
+)
+
+# check: scenarios in which our kernel is known to fail until the named work
+# lands. Shown as expected failures; they do not decide the exit status, and
+# a pass there is reported so the entry can be removed.
+declare -A ours_xfail=(
+	[hibdiff]="expected until hibernation support lands: the 2-level image finds Xen still in the boot kernel's FIFO ABI"
 )
 
 # Summary rows: "step|result|seconds|detail".
@@ -416,8 +425,11 @@ collect_results() {
 	while read -r _ id result attempt _; do
 		if is_informational "$id"; then
 			if [ "$result" != PASS ]; then
-				stage "$id: stock kernel differs (information)" INFO - \
-					"${upstream_info[${id#*-}]}"
+				stage "$id: known difference (information)" INFO - \
+					"$(info_reason "$id")"
+			elif [ "${id%%-*}" = ours ]; then
+				stage "$id: expected failure passed" INFO - \
+					"remove it from ours_xfail"
 			fi
 			continue
 		fi
@@ -440,7 +452,22 @@ collect_results() {
 
 # Scenario $1 (KERNEL-CFG) is one whose result is information only.
 is_informational() {
-	[ "${1%%-*}" = upstream ] && [ -n "${upstream_info[${1#*-}]+set}" ]
+	local cfg=${1#*-}
+	case ${1%%-*} in
+	upstream) [ -n "${upstream_info[$cfg]+set}" ] ;;
+	ours) [ -n "${ours_xfail[$cfg]+set}" ] ;;
+	*) return 1 ;;
+	esac
+}
+
+# Why scenario $1's result is information only.
+info_reason() {
+	local cfg=${1#*-}
+	if [ "${1%%-*}" = ours ]; then
+		echo "${ours_xfail[$cfg]}"
+	else
+		echo "${upstream_info[$cfg]}"
+	fi
 }
 
 # Xen logs "(XEN) d<domid>v<n>: upcall vector f3" when vCPU n of a domain
