@@ -430,6 +430,13 @@ static void __init xen_hvm_init_platform(void)
 	/* CPU 0 reads its vcpu_info from the shared page until registered. */
 	xen_vcpu_info_reset(0);
 	xen_panic_handler_init();
+	/*
+	 * The SMP operations use event-channel IPIs only with vector delivery,
+	 * and the CPU hotplug prepare step binds them only then: without any
+	 * vector, both must know now, not at init_IRQ time.
+	 */
+	if (!xen_hvm_vector_callback_offered())
+		xen_have_vector_callback = false;
 	xen_hvm_smp_init();
 
 	rc = xen_hvm_setup_cpuhp();

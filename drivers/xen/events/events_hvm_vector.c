@@ -106,6 +106,25 @@ static bool xen_hvm_upcall_vector_advertised(void)
 	return eax & XEN_HVM_CPUID_UPCALL_VECTOR;
 }
 
+/**
+ * xen_hvm_vector_callback_offered() - can Xen interrupt us on a vector at all?
+ *
+ * Asked early in boot (platform init), before the SMP operations are
+ * chosen: they use event-channel IPIs only with vector delivery, and the
+ * full choice (xen_hvm_choose_upcall_delivery()) comes later, from
+ * init_IRQ. Without the callback-vector feature and without per-vCPU
+ * vectors in CPUID nothing but the platform PCI INTx line is left, which
+ * interrupts CPU 0 only. (Every Xen with the CPUID bit has the feature, so
+ * a refused per-vCPU op later still leaves the global vector.)
+ *
+ * Return: true if some vector delivery may work.
+ */
+bool xen_hvm_vector_callback_offered(void)
+{
+	return xen_feature(XENFEAT_hvm_callback_vector) ||
+	       xen_hvm_upcall_vector_advertised();
+}
+
 /*
  * CPU 0 decides: if Xen refuses its vector, nothing is armed yet and the
  * ladder can go on down. Once CPU 0 has one it cannot be removed (Xen

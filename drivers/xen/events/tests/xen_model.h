@@ -176,6 +176,14 @@ void xm_domain_restore(struct xm_domain *d, const struct xm_config *cfg,
 		       domid_t new_domid);
 /* What the next SHUTDOWN_suspend does; default XM_SUSPEND_NEW_DOMAIN. */
 void xm_set_suspend_outcome(struct xm_domain *d, enum xm_suspend_outcome o);
+/*
+ * The features of the domain the next SHUTDOWN_suspend ending in a new
+ * domain creates (a migration to another host); used once. Without it the
+ * new domain has the old one's configuration.
+ */
+void xm_set_restore_config(struct xm_domain *d, const struct xm_config *cfg);
+/* A copy of the domain's current configuration. */
+void xm_domain_config(struct xm_domain *d, struct xm_config *cfg);
 /* Soft reset as the toolstack completes it after SHUTDOWN_soft_reset (spec 6.5). */
 void xm_domain_soft_reset(struct xm_domain *d);
 
@@ -275,6 +283,14 @@ u8 xm_lapic_accept(struct xm_domain *d, unsigned int vcpu);
 void xm_lapic_eoi(struct xm_domain *d, unsigned int vcpu);
 /* Per-vCPU vector interrupts sent to the (modelled or real) LAPIC. */
 unsigned long xm_vector_injections(struct xm_domain *d, unsigned int vcpu);
+/*
+ * Live domain, Xen before the 4.18 fix (cfg.lapic_fix false): per-vCPU
+ * vectors Xen raised while that CPU's local APIC was software-disabled (the
+ * CPU not started yet, or already dead). Each is an IRR bit real Xen leaves
+ * behind, which the kernel reports as "Stale IRR" when it enables the
+ * LAPIC; the model counts it instead of sending anything.
+ */
+unsigned long xm_stale_irrs(struct xm_domain *d, unsigned int vcpu);
 /*
  * A VM entry of @vcpu with RFLAGS.IF = @irqs_enabled: returns true when Xen
  * would inject the global callback vector now (spec 7.1: level-like, no

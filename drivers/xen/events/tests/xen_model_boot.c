@@ -13,11 +13,20 @@
  *	xen_model[=opt[,opt...]]
  *
  * with options fifo (default) | 2l | nofifo=ENOSYS|EOPNOTSUPP, vcpus=N
- * (model vCPUs, default 8), percpu | nopercpu (default), version=MAJ.MIN
- * (default 4.17), nolapicfix, maxport=N (the domain's max_evtchn_port,
- * default 1023 as libxl gives), failinit=V:ENOMEM|ENOSYS|EOPNOTSUPP (every
- * EVTCHNOP_init_control for vCPU V fails with that errno, until a test
- * calls xm_fail_init_control() to stop it; V=0 is the boot CPU).
+ * (model vCPUs, default 8), percpu | nopercpu (default: Xen's CPUID leaf 4
+ * advertises XEN_HVM_CPUID_UPCALL_VECTOR or not), noupcallop (the per-vCPU
+ * vector op answers -ENOSYS, Xen before 4.6), novector (no
+ * XENFEAT_hvm_callback_vector), version=MAJ.MIN (default 4.17),
+ * nolapicfix (Xen before the 4.18 fix: a per-vCPU vector raised while the
+ * vCPU's local APIC is disabled leaves a stale IRR bit), maxport=N (the
+ * domain's max_evtchn_port, default 1023 as libxl gives),
+ * failinit=V:ENOMEM|ENOSYS|EOPNOTSUPP (every EVTCHNOP_init_control for
+ * vCPU V fails with that errno, until a test calls xm_fail_init_control()
+ * to stop it; V=0 is the boot CPU), and the test-only prepvector (also
+ * register each secondary CPU's vector from the CPU hotplug prepare step on
+ * the boot CPU, as Linux did before it moved the registration to the new
+ * CPU: a boot with it shows that the upcall suite's hotplug case catches
+ * that order).
  *
  * Design, in boot order:
  *
@@ -39,19 +48,19 @@
  *    xenstore: HVM_PARAM_STORE_PFN and CONSOLE_PFN stay 0, and xenbus and
  *    hvc_xen give up quietly; grant tables wait for the absent platform
  *    PCI device.
- * 4. Upstream reads the Xen CPUID leaves at xen_cpuid_base(), which is 0
- *    under TCG, so it reads basic leaves 1 and 4 instead (both are logged
- *    at boot). Leaf 1 EAX becomes the "Xen version" it prints (6.4017 on
- *    QEMU's default qemu64); leaf 4 reads 0 there (an AMD-vendor model has
- *    no leaf 4), and even on Intel models subleaf 0 describes the L1 data
- *    cache, whose EAX never has bit 6 (XEN_HVM_CPUID_UPCALL_VECTOR). Bit 3
- *    (vCPU id present) is clear too, so vCPU id = CPU number, which is what
- *    the model uses. The kernel therefore asks for the global callback
- *    vector via HVM_PARAM_CALLBACK_IRQ. "percpu" stands in for the missing
- *    CPUID bit: after xen_init_IRQ() the harness registers CPU 0's
- *    per-vCPU vector and sets xen_percpu_upcall, as the kernel would have
- *    done itself; the other CPUs then follow through the Xen CPU hotplug
- *    callback. (These two names are the only kernel internals used.)
+ * 4. Under TCG xen_cpuid_base() is 0 and there are no Xen CPUID leaves.
+ *    Our enlighten_hvm.c reads them through xen_hvm_cpuid_leaf(), which a
+ *    test build lets xen_hvm_cpuid_hook answer: the harness installs
+ *    xm_cpuid() of the live domain there, so the kernel itself sees the
+ *    model's version, vCPU id and UPCALL_VECTOR bit, and chooses its
+ *    delivery mode on its own. Upstream's files have no hook (the harness
+ *    references it weakly): they read basic leaves 1 and 4 instead (both
+ *    logged at boot), never see the UPCALL_VECTOR bit, and ask for the
+ *    global callback vector. For them "percpu" stands in for the bit: after
+ *    xen_init_IRQ() the harness registers CPU 0's per-vCPU vector and sets
+ *    xen_percpu_upcall, as the kernel would have done; the other CPUs
+ *    follow through the Xen CPU hotplug callback. (These two names are the
+ *    only kernel internals used.)
  * 5. Per-vCPU vectors reach a CPU as real 0xf3 IPIs, EOIed by the handler.
  *    The global vector is injected by Xen outside the local APIC and never
  *    EOIed, which no IPI can mimic (it would stay in service and block every
@@ -95,6 +104,9 @@
 struct xmb_options {
 	bool enabled;
 	bool percpu;
+	bool no_upcall_op;
+	bool no_vector;
+	bool prep_vector;
 	bool no_lapic_fix;
 	int fifo_errno;
 	unsigned int vcpus;
@@ -113,6 +125,13 @@ static void (*xmb_kernel_intr_init)(void) __initdata;
 static bool xmb_booted;
 /* What the suites may ask about the boot, kept after init. */
 static struct xm_boot_info xmb_info;
+static bool xmb_prep_vector;
+
+/* See xen_hvm_cpuid_hook in xen_model_internal.h. */
+static bool xmb_have_cpuid_hook(void)
+{
+	return !!&xen_hvm_cpuid_hook;
+}
 
 /* --- options ------------------------------------------------------------- */
 
@@ -174,6 +193,12 @@ static int __init xmb_parse_one(char *opt)
 		xmb_opts.percpu = true;
 	else if (!strcmp(opt, "nopercpu") && !val)
 		xmb_opts.percpu = false;
+	else if (!strcmp(opt, "noupcallop") && !val)
+		xmb_opts.no_upcall_op = true;
+	else if (!strcmp(opt, "novector") && !val)
+		xmb_opts.no_vector = true;
+	else if (!strcmp(opt, "prepvector") && !val)
+		xmb_opts.prep_vector = true;
 	else if (!strcmp(opt, "nolapicfix") && !val)
 		xmb_opts.no_lapic_fix = true;
 	else if (!strcmp(opt, "vcpus") && val)
@@ -226,14 +251,35 @@ static void xmb_deliver_global(unsigned int cpu, u8 vector)
 }
 
 /*
- * What xen_init_IRQ() does after reading the UPCALL_VECTOR CPUID bit, for
- * the bit TCG cannot show (see 4. above).
+ * Xen's CPUID leaves as the live domain answers them for the asking CPU
+ * (vCPU n is CPU n), up to the highest leaf its leaf 0 reports.
+ */
+static bool xmb_cpuid(unsigned int index, u32 *eax, u32 *ebx, u32 *ecx,
+		      u32 *edx)
+{
+	struct xm_domain *d = xm_live_domain();
+	u32 max, b, c, e;
+
+	if (!d)
+		return false;
+	xm_cpuid(d, 0, 0, &max, &b, &c, &e);
+	if (index > max - 0x40000000)
+		return false;
+	xm_cpuid(d, raw_smp_processor_id(), index, eax, ebx, ecx, edx);
+	return true;
+}
+
+/*
+ * Upstream's files only: what xen_init_IRQ() does after reading the
+ * UPCALL_VECTOR CPUID bit, for the bit TCG cannot show (see 4. above).
  */
 static void __init xmb_intr_init(void)
 {
 	int rc;
 
 	xmb_kernel_intr_init();
+	if (xmb_have_cpuid_hook())
+		return;
 	if (!xmb_opts.percpu || xen_percpu_upcall || !xen_have_vector_callback)
 		return;
 	rc = xen_set_upcall_vector(0);
@@ -291,6 +337,8 @@ static struct xm_domain * __init xmb_create_live_domain(void)
 	cfg.lapic_fix = !xmb_opts.no_lapic_fix;
 	cfg.fifo_errno = xmb_opts.fifo_errno;
 	cfg.no_upcall_vector_cpuid = !xmb_opts.percpu;
+	cfg.no_upcall_vector_op = xmb_opts.no_upcall_op;
+	cfg.no_vector_callback = xmb_opts.no_vector;
 	cfg.no_safe_pvclock = true;
 	cfg.max_evtchn_port = xmb_opts.max_port;
 	d = xm_domain_create_boot(&cfg, XM_DOMID_GUEST);
@@ -333,14 +381,22 @@ static void __init xmb_become_xen_guest(void)
 	xmb_info.fail_init_vcpu = xmb_opts.fail_init_vcpu;
 	xmb_info.fail_init_errno = xmb_opts.fail_init_errno;
 	xmb_booted = true;
-	pr_info("xen_model: booting as a Xen %u.%u HVM guest of the model (%s%s, %u vCPUs)\n",
+	xmb_prep_vector = xmb_opts.prep_vector;
+	pr_info("xen_model: booting as a Xen %u.%u HVM guest of the model (%s%s%s%s%s, %u vCPUs)\n",
 		xmb_opts.version >> 16, xmb_opts.version & 0xffff,
 		xmb_opts.fifo_errno ? "2-level" : "FIFO",
-		xmb_opts.percpu ? ", per-vCPU upcalls" : "", xmb_opts.vcpus);
+		xmb_opts.percpu ? ", UPCALL_VECTOR in CPUID" : "",
+		xmb_opts.no_upcall_op ? ", no per-vCPU vector op" : "",
+		xmb_opts.no_vector ? ", no callback vector" : "",
+		xmb_opts.no_lapic_fix ? ", stale IRR (pre-4.18)" : "", xmb_opts.vcpus);
 
-	/* What upstream reads in place of Xen's leaves 0x40000001/4. */
-	pr_info("xen_model: CPUID leaf 1 EAX %#x, leaf 4 EAX %#x\n",
-		cpuid_eax(1), cpuid_eax(4));
+	if (xmb_have_cpuid_hook()) {
+		WRITE_ONCE(xen_hvm_cpuid_hook, xmb_cpuid);
+	} else {
+		/* What upstream reads in place of Xen's leaves 0x40000001/4. */
+		pr_info("xen_model: CPUID leaf 1 EAX %#x, leaf 4 EAX %#x\n",
+			cpuid_eax(1), cpuid_eax(4));
+	}
 	xmb_adopt_xen_hvm_hooks();
 	x86_init.hyper.init_platform();
 	/* xen_hvm_guest_init() set intr_init; run ours around it. */
@@ -355,6 +411,19 @@ static void __init xmb_become_xen_guest(void)
 static int xmb_cpu_online(unsigned int cpu)
 {
 	xm_live_vcpu_started(cpu);
+	return 0;
+}
+
+/*
+ * Test-only (prepvector): the registration from the prepare step, on the
+ * boot CPU while the new CPU's local APIC is still off, as Linux did before
+ * moving it to the new CPU. Only for showing that the upcall suite catches
+ * it; the kernel registers again from the CPU itself.
+ */
+static int xmb_cpu_prepare(unsigned int cpu)
+{
+	if (READ_ONCE(xmb_prep_vector) && xen_percpu_upcall)
+		xen_set_upcall_vector(cpu);
 	return 0;
 }
 
@@ -374,7 +443,7 @@ static int __init xmb_early_init(void)
 		return 0;
 	xm_live_vcpu_started(0);
 	rc = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "xen/model:dead",
-				       NULL, xmb_cpu_dead);
+				       xmb_cpu_prepare, xmb_cpu_dead);
 	if (rc >= 0)
 		rc = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "xen/model:online",
 					       xmb_cpu_online, NULL);

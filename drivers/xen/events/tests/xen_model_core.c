@@ -743,6 +743,36 @@ void xm_domain_restore(struct xm_domain *d, const struct xm_config *cfg,
 }
 
 /**
+ * xm_set_restore_config() - features of the next restored domain
+ * @d: the domain
+ * @cfg: the configuration the next suspend ending in a new domain gives it
+ *	(the host migrated to); used once
+ */
+void xm_set_restore_config(struct xm_domain *d, const struct xm_config *cfg)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&xm_lock, flags);
+	d->restore_cfg = *cfg;
+	d->restore_cfg_set = true;
+	raw_spin_unlock_irqrestore(&xm_lock, flags);
+}
+
+/**
+ * xm_domain_config() - a domain's current configuration
+ * @d: the domain
+ * @cfg: filled in
+ */
+void xm_domain_config(struct xm_domain *d, struct xm_config *cfg)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&xm_lock, flags);
+	*cfg = d->cfg;
+	raw_spin_unlock_irqrestore(&xm_lock, flags);
+}
+
+/**
  * xm_domain_soft_reset() - complete a soft reset as the toolstack does
  * @d: the domain (spec 6.5)
  */

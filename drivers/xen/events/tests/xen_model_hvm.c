@@ -7,6 +7,7 @@
 #include <linux/bitops.h>
 #include <linux/cpumask.h>
 #include <linux/errno.h>
+#include <linux/smp.h>
 #include <linux/types.h>
 #include <asm/apic.h>
 #include <xen/interface/hvm/hvm_op.h>
@@ -54,15 +55,40 @@ static bool xm_live_cpu_takes_irqs(struct xm_domain *d, unsigned int vcpu)
 	return d->vcpus[vcpu].online && cpu_online(vcpu);
 }
 
+/*
+ * Is a live vCPU's real local APIC software-enabled? A CPU the model knows
+ * to run has it on. Otherwise only the CPU itself can tell, from its SVR
+ * (an AP registering its own vector between setup_local_APIC() and the
+ * online states); another CPU that has not started, or has died, has it off.
+ */
+static bool xm_live_lapic_enabled(struct xm_domain *d, unsigned int vcpu)
+{
+	if (xm_live_cpu_takes_irqs(d, vcpu))
+		return true;
+	if (vcpu != smp_processor_id())
+		return false;
+	return apic_read(APIC_SPIV) & APIC_SPIV_APIC_ENABLED;
+}
+
 static void xm_lapic_send(struct xm_domain *d, unsigned int vcpu, u8 vector)
 {
 	struct xm_vcpu *vc = &d->vcpus[vcpu];
+	bool live = xm_is_live(d);
+	bool enabled = live ? xm_live_lapic_enabled(d, vcpu) : vc->lapic.enabled;
 
-	if (!vc->lapic.enabled && d->cfg.lapic_fix)
+	if (!enabled && d->cfg.lapic_fix)
 		return;
 	vc->vector_injections++;
-	if (xm_is_live(d)) {
-		if (xm_live_cpu_takes_irqs(d, vcpu))
+	if (live) {
+		/*
+		 * Old Xen sets the IRR bit of a disabled LAPIC: count it rather
+		 * than leave it to the kernel's "Stale IRR" check. Otherwise a
+		 * CPU not taking interrupts yet gets the upcall again from
+		 * xm_live_vcpu_started().
+		 */
+		if (!enabled)
+			vc->stale_irrs++;
+		else if (xm_live_cpu_takes_irqs(d, vcpu))
 			__apic_send_IPI(vcpu, vector);
 		return;
 	}
@@ -528,6 +554,18 @@ void xm_lapic_eoi(struct xm_domain *d, unsigned int vcpu)
 unsigned long xm_vector_injections(struct xm_domain *d, unsigned int vcpu)
 {
 	return xm_vcpu_exists(d, vcpu) ? d->vcpus[vcpu].vector_injections : 0;
+}
+
+/**
+ * xm_stale_irrs() - vectors raised into a disabled live LAPIC by old Xen
+ * @d: the domain
+ * @vcpu: the vCPU
+ *
+ * Return: the count (see xen_model.h).
+ */
+unsigned long xm_stale_irrs(struct xm_domain *d, unsigned int vcpu)
+{
+	return xm_vcpu_exists(d, vcpu) ? d->vcpus[vcpu].stale_irrs : 0;
 }
 
 /**

@@ -63,6 +63,8 @@ struct xm_vcpu {
 	u8 upcall_vector;		/* spec 7.2; 0: none */
 	struct xm_lapic lapic;
 	unsigned long vector_injections;
+	/* Vector sends into a disabled live LAPIC before Xen 4.18: xm_stale_irrs(). */
+	unsigned long stale_irrs;
 	unsigned long global_injections;
 	unsigned long nmis;
 	u32 virq_to_port[XM_NR_VIRQS];
@@ -118,6 +120,9 @@ struct xm_domain {
 	unsigned long via_assertions;
 
 	enum xm_suspend_outcome suspend_outcome;
+	/* xm_set_restore_config(): the next new domain's features, once. */
+	struct xm_config restore_cfg;
+	bool restore_cfg_set;
 	unsigned int shutdown_reason;
 	bool shut_down;
 
@@ -206,6 +211,14 @@ long xm_sched_op(struct xm_caller *c, unsigned int cmd, unsigned long arg);
 void xm_restore_locked(struct xm_domain *d, const struct xm_config *cfg,
 		       domid_t new_domid);
 void xm_soft_reset_locked(struct xm_domain *d);
+
+/*
+ * Our enlighten_hvm.c (test builds) lets the model answer Xen's CPUID
+ * leaves through this; upstream's has no such variable. A weak reference
+ * links either way, and its address says which kernel this is.
+ */
+extern bool (*xen_hvm_cpuid_hook)(unsigned int index, u32 *eax, u32 *ebx,
+				  u32 *ecx, u32 *edx) __weak;
 
 static inline bool xm_vcpu_exists(const struct xm_domain *d, unsigned int vcpu)
 {

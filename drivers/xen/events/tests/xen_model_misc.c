@@ -168,10 +168,11 @@ static long xm_sched_poll(struct xm_caller *c, unsigned long arg)
  */
 static long xm_suspend(struct xm_domain *d)
 {
-	struct xm_config cfg = d->cfg;
+	struct xm_config cfg = d->restore_cfg_set ? d->restore_cfg : d->cfg;
 
 	if (d->suspend_outcome == XM_SUSPEND_CANCELLED)
 		return 1;
+	d->restore_cfg_set = false;
 	xm_restore_locked(d, &cfg, d->domid);
 	return 0;
 }
