@@ -26,11 +26,7 @@ unsigned long xen_evtchn_stale_notifies(void)
 	return atomic_long_read(&xen_stale_notifies);
 }
 
-/**
- * notify_remote_via_irq() - send an event on the port bound to an irq
- * @irq: a bound irq
- */
-void notify_remote_via_irq(int irq)
+static evtchn_port_t xen_port_of_irq(int irq)
 {
 	struct xen_irq_info *info;
 	evtchn_port_t port = 0;
@@ -40,6 +36,17 @@ void notify_remote_via_irq(int irq)
 	if (info)
 		port = READ_ONCE(info->port);
 	rcu_read_unlock();
+	return port;
+}
+
+/**
+ * notify_remote_via_irq() - send an event on the port bound to an irq
+ * @irq: a bound irq
+ */
+void notify_remote_via_irq(int irq)
+{
+	evtchn_port_t port = xen_port_of_irq(irq);
+
 	if (port) {
 		notify_remote_via_evtchn(port);
 		return;
@@ -168,19 +175,6 @@ int xen_set_irq_priority(unsigned int irq, unsigned int priority)
 	return xen_evtchn_abi->set_priority(port, priority);
 }
 EXPORT_SYMBOL_GPL(xen_set_irq_priority);
-
-static evtchn_port_t xen_port_of_irq(int irq)
-{
-	struct xen_irq_info *info;
-	evtchn_port_t port = 0;
-
-	rcu_read_lock();
-	info = irq >= 0 ? xen_info_from_irq(irq) : NULL;
-	if (info)
-		port = READ_ONCE(info->port);
-	rcu_read_unlock();
-	return port;
-}
 
 /**
  * xen_clear_irq_pending() - clear the pending state of an irq's port
