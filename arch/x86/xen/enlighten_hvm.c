@@ -192,11 +192,60 @@ static void __init xen_hvm_read_platform_info(void)
 		this_cpu_write(xen_vcpu_id, smp_processor_id());
 }
 
-/* Only a per-vCPU vector is a LAPIC interrupt; the global one bypasses it. */
+/*
+ * Set on every CPU by a resume that gave up the per-vCPU vectors (see
+ * xen_hvm_note_vector_residue()); cleared once that CPU's LAPIC holds no
+ * copy of the vector any more.
+ */
+static DEFINE_PER_CPU(bool, xen_hvm_vector_residue);
+
+/**
+ * xen_hvm_note_vector_residue() - the per-vCPU vectors were just given up
+ *
+ * Called after a resume into a new domain switched from per-vCPU vectors
+ * to the global vector or the INTx line. The LAPIC state is part of the
+ * migration stream, so an upcall vector Xen raised before the save (an
+ * event just before the suspend hypercall, interrupts off) is still in
+ * IRR or ISR and is delivered after the switch, through the same gate.
+ * Left without its EOI it would block every LAPIC vector of equal or lower
+ * priority (timer, IPIs, MSIs) on that CPU for good.
+ */
+void xen_hvm_note_vector_residue(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		per_cpu(xen_hvm_vector_residue, cpu) = true;
+}
+
+static bool xen_hvm_apic_vector_bit(unsigned int reg)
+{
+	u32 word = apic_read(reg + 0x10 * (HYPERVISOR_CALLBACK_VECTOR / 32));
+
+	return word & BIT(HYPERVISOR_CALLBACK_VECTOR % 32);
+}
+
+/*
+ * Without per-vCPU vectors the callback gate is entered by the global
+ * vector, which bypasses the LAPIC and must not be EOIed, or by a LAPIC
+ * copy left from before a resume, which must. Only the ISR tells them
+ * apart; it is read only while this CPU may still hold such a copy.
+ */
+static void xen_hvm_retire_vector_residue(void)
+{
+	if (xen_hvm_apic_vector_bit(APIC_ISR))
+		apic_eoi();
+	if (!xen_hvm_apic_vector_bit(APIC_IRR))
+		this_cpu_write(xen_hvm_vector_residue, false);
+}
+
+/* A per-vCPU vector is a LAPIC interrupt; the global one bypasses it. */
 static __always_inline void xen_hvm_upcall_ack(void)
 {
 	if (xen_percpu_upcall)
 		apic_eoi();
+	else if (unlikely(this_cpu_read(xen_hvm_vector_residue)))
+		xen_hvm_retire_vector_residue();
 }
 
 /*

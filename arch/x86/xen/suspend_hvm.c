@@ -129,6 +129,8 @@ static void xen_hvm_restore_vcpu_infos(void)
  */
 void xen_hvm_post_suspend(int suspend_cancelled)
 {
+	bool was_percpu = xen_percpu_upcall;
+
 	if (suspend_cancelled)
 		return;
 
@@ -139,6 +141,9 @@ void xen_hvm_post_suspend(int suspend_cancelled)
 	 * the global vector): it is not part of the migration stream.
 	 */
 	xen_hvm_choose_upcall_delivery();
+	/* The migrated LAPICs may still hold the vector we no longer EOI. */
+	if (was_percpu && !xen_percpu_upcall)
+		xen_hvm_note_vector_residue();
 	/* The new host's device model starts with its emulated devices. */
 	xen_unplug_emulated_devices();
 }

@@ -437,11 +437,14 @@ static void xeh_repeated_upcalls_keep_flowing(struct kunit *test)
  * Bringing a CPU online on Xen before the 4.18 fix: Xen raises a per-vCPU
  * vector into the LAPIC even while it is disabled, which leaves a stale
  * IRR bit (the kernel's "Stale IRR" warning when it enables the LAPIC).
- * The model knows whether the CPU had started and counts such raises
- * (xm_stale_irrs()). The kernel registers the vector on the new CPU after
- * its LAPIC is up, so none may happen; the first event after the
- * registration arrives exactly once, on that CPU. Also on 4.18+ Xen and in
- * the other modes (then with no vector at all).
+ * The model keeps such a bit and counts it when the CPU enables its LAPIC
+ * (xm_stale_irrs()); the INIT of a re-online wipes it first, and with it
+ * the upcall it stood for. The kernel registers the vector on the new CPU
+ * after its LAPIC is up, so no AP may find one, neither at boot (vCPUs
+ * that never ran: INIT wipes nothing) nor on re-online; and the first
+ * event after the re-online arrives exactly once, on that CPU. Also on
+ * 4.18+ Xen and in the other modes (then with no vector at all). CPU 0 is
+ * only logged: its LAPIC at init_IRQ time is as the firmware left it.
  */
 static void xeh_cpu_online_no_stale_irr(struct kunit *test)
 {
@@ -450,7 +453,14 @@ static void xeh_cpu_online_no_stale_irr(struct kunit *test)
 	struct xm_domain *d = xeh_live();
 	unsigned long stale0;
 	struct xeh_chan c;
+	unsigned int ap;
 
+	kunit_info(test, "CPU 0: %lu stale IRR(s) at boot\n", xm_stale_irrs(d, 0));
+	for_each_online_cpu(ap)
+		if (ap)
+			KUNIT_EXPECT_EQ_MSG(test, xm_stale_irrs(d, ap), 0UL,
+					    "CPU %u: upcall vector found in IRR when its LAPIC was enabled at boot, mode %s",
+					    ap, xeh_mode_names[mode]);
 	xeh_require_hotplug_cpu(test);
 	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
 	stale0 = xm_stale_irrs(d, cpu);
@@ -479,13 +489,16 @@ static void xeh_cpu_online_no_stale_irr(struct kunit *test)
  * The detector above is not blind: registering the vector in the order
  * Linux used before (from the hotplug prepare step, on the boot CPU, while
  * the new CPU's LAPIC is still off) makes the model, which since Xen 4.11
- * raises the vector as soon as it is set, leave a stale IRR bit on old Xen
- * and nothing on 4.18+ Xen. The case does exactly what that prepare step
- * did, with the CPU offline, then brings the CPU up normally. (The
- * non-default model option "prepvector" puts the same call in the real
- * prepare step; xeh_cpu_online_no_stale_irr then fails on a "nolapicfix"
- * boot.) Without per-vCPU vectors there is nothing to register and nothing
- * stale may ever have been counted.
+ * raises the vector as soon as it is set, leave the bit in the disabled
+ * LAPIC on old Xen and nothing on 4.18+ Xen. The case does exactly what
+ * that prepare step did, with the CPU offline, then brings the CPU up
+ * normally: the INIT of the re-online wipes the bit (no stale IRR; a CPU
+ * that never ran would have found it), and the kernel's own registration
+ * on the CPU keeps it working. (The non-default model option "prepvector"
+ * moves the kernel's registration to the real prepare step;
+ * xeh_cpu_online_no_stale_irr then fails on a "nolapicfix" boot, see
+ * run-kunit.sh.) Without per-vCPU vectors there is nothing to register and
+ * nothing stale may ever have been counted.
  */
 static void xeh_prepare_step_order_leaves_stale_irr(struct kunit *test)
 {
@@ -505,11 +518,14 @@ static void xeh_prepare_step_order_leaves_stale_irr(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
 	stale0 = xm_stale_irrs(d, cpu);
 	KUNIT_EXPECT_EQ(test, xen_set_upcall_vector(cpu), 0);
-	KUNIT_EXPECT_EQ_MSG(test, xm_stale_irrs(d, cpu) - stale0,
-			    cfg.lapic_fix ? 0UL : 1UL,
-			    "prepare-step registration on %s Xen",
+	KUNIT_EXPECT_EQ_MSG(test, xm_live_irr_latched(cpu), !cfg.lapic_fix,
+			    "prepare-step registration on %s Xen: vector in the disabled LAPIC",
 			    cfg.lapic_fix ? "4.18+" : "pre-4.18");
 	KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
+	KUNIT_EXPECT_FALSE_MSG(test, xm_live_irr_latched(cpu),
+			       "CPU %u: vector still latched after INIT and bring-up", cpu);
+	KUNIT_EXPECT_EQ_MSG(test, xm_stale_irrs(d, cpu), stale0,
+			    "CPU %u: the INIT of a re-online wipes the bit", cpu);
 	migrate_disable();
 	if (smp_processor_id() != cpu)
 		KUNIT_EXPECT_TRUE_MSG(test, xeh_ipi_works(cpu), "SMP call to CPU %u", cpu);
@@ -766,18 +782,21 @@ static void xeh_resume_matrix(struct kunit *test)
 {
 	struct xeh_row rows[ARRAY_SIZE(xeh_cells)] = {};
 	struct xm_config boot;
+	char start[24];
 	unsigned int i;
 
 	xeh_live_config(&boot);
+	snprintf(start, sizeof(start), "%s %s", xeh_abi_name(xen_fifo_events),
+		 xeh_mode_names[xeh_kernel_mode()]);
 	for (i = 0; i < ARRAY_SIZE(xeh_cells); i++)
 		xeh_run_cell(test, &xeh_cells[i], &boot, &rows[i]);
 
-	kunit_info(test, "resume matrix:\n");
-	kunit_info(test, "| %-16s | %-15s | %-18s | IPIs | VIRQs | new chan | no loss | CALLBACK_IRQ |\n",
-		   "suspend", "before", "after");
+	/* "resume: |" lines: run-kunit.sh collects them from every boot. */
+	kunit_info(test, "resume: | %-13s | %-16s | %-13s | %-13s | IPIs | VIRQs | new chan | no loss | CALLBACK_IRQ |\n",
+		   "boot", "suspend", "before", "after");
 	for (i = 0; i < ARRAY_SIZE(xeh_cells); i++)
-		kunit_info(test, "| %-16s | %-15s | %-18s | %-4s | %-5s | %-8s | %-7s | %-12s |\n",
-			   xeh_cells[i].name, rows[i].from, rows[i].to,
+		kunit_info(test, "resume: | %-13s | %-16s | %-13s | %-13s | %-4s | %-5s | %-8s | %-7s | %-12s |\n",
+			   start, xeh_cells[i].name, rows[i].from, rows[i].to,
 			   rows[i].ipis ? "ok" : "FAIL", rows[i].virqs ? "ok" : "FAIL",
 			   rows[i].new_chan ? "ok" : "FAIL", rows[i].pending ? "ok" : "FAIL",
 			   rows[i].cb_irq ? "non-zero" : "ZERO");

@@ -146,11 +146,14 @@ struct xm_domain *xm_live_domain(void);
  */
 void xm_set_live_global_delivery(void (*deliver)(unsigned int cpu, u8 vector));
 /*
- * A live CPU came up (Xen saw INIT/SIPI; pending upcalls are re-sent) or
- * went down.
+ * A live CPU is sent INIT (re-online: its vLAPIC is reset), came up (takes
+ * interrupts: what its LAPIC held is delivered) or went down.
  */
+void xm_live_vcpu_init(unsigned int cpu);
 void xm_live_vcpu_started(unsigned int cpu);
 void xm_live_vcpu_stopped(unsigned int cpu);
+/* Old Xen left the upcall vector in this CPU's disabled LAPIC (IRR). */
+bool xm_live_irr_latched(unsigned int cpu);
 /* The kernel booted with xen_model=...: the live domain is its Xen. */
 bool xm_booted_on_model(void);
 
@@ -284,11 +287,11 @@ void xm_lapic_eoi(struct xm_domain *d, unsigned int vcpu);
 /* Per-vCPU vector interrupts sent to the (modelled or real) LAPIC. */
 unsigned long xm_vector_injections(struct xm_domain *d, unsigned int vcpu);
 /*
- * Live domain, Xen before the 4.18 fix (cfg.lapic_fix false): per-vCPU
- * vectors Xen raised while that CPU's local APIC was software-disabled (the
- * CPU not started yet, or already dead). Each is an IRR bit real Xen leaves
- * behind, which the kernel reports as "Stale IRR" when it enables the
- * LAPIC; the model counts it instead of sending anything.
+ * Live domain, Xen before the 4.18 fix (cfg.lapic_fix false): how often the
+ * CPU enabled its LAPIC and found in IRR a per-vCPU vector Xen had raised
+ * while that LAPIC was software-disabled, which the kernel reports as
+ * "Stale IRR" (the model counts it instead of leaving the bit). An INIT of
+ * a CPU that had run (re-online) wipes such a bit first: not counted.
  */
 unsigned long xm_stale_irrs(struct xm_domain *d, unsigned int vcpu);
 /*

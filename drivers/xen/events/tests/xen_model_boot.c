@@ -22,11 +22,11 @@
  * domain's max_evtchn_port, default 1023 as libxl gives),
  * failinit=V:ENOMEM|ENOSYS|EOPNOTSUPP (every EVTCHNOP_init_control for
  * vCPU V fails with that errno, until a test calls xm_fail_init_control()
- * to stop it; V=0 is the boot CPU), and the test-only prepvector (also
- * register each secondary CPU's vector from the CPU hotplug prepare step on
- * the boot CPU, as Linux did before it moved the registration to the new
- * CPU: a boot with it shows that the upcall suite's hotplug case catches
- * that order).
+ * to stop it; V=0 is the boot CPU), and the test-only prepvector (register
+ * each secondary CPU's vector from the CPU hotplug prepare step on the boot
+ * CPU instead of on the new CPU, as Linux did before it moved the
+ * registration: a boot with it shows that the upcall suite's hotplug case
+ * catches that order; see run-kunit.sh).
  *
  * Design, in boot order:
  *
@@ -70,11 +70,12 @@
  * 6. The model sends no IPI to a live vCPU it does not know to be running
  *    with a working local APIC: one sent during early boot is left in IRR
  *    and reported as "Stale IRR" when the kernel sets the APIC up, one to
- *    an offline CPU is lost. Xen would keep such an upcall pending, so the
- *    model asserts a still-flagged upcall again when it learns that the
- *    vCPU runs: from an early initcall for the boot CPU, and from a CPU
- *    hotplug state (AP online) for the others; another one (after death)
- *    marks the vCPU down again.
+ *    an offline CPU is lost. It keeps what Xen's vLAPIC would hold instead
+ *    and delivers it when it learns that the vCPU runs: from an early
+ *    initcall for the boot CPU, and from a CPU hotplug state (AP online)
+ *    for the others; another one (after death) marks the vCPU down again,
+ *    and the last prepare step stands for the INIT of the bring-up, which
+ *    resets the vLAPIC of a vCPU that had run before (re-online).
  * 7. Hypercalls from interrupt context on a CPU where a test acts as a
  *    scratch domain's vCPU (xm_enter()) belong to the live domain.
  *
@@ -415,15 +416,17 @@ static int xmb_cpu_online(unsigned int cpu)
 }
 
 /*
- * Test-only (prepvector): the registration from the prepare step, on the
- * boot CPU while the new CPU's local APIC is still off, as Linux did before
- * moving it to the new CPU. Only for showing that the upcall suite catches
- * it; the kernel registers again from the CPU itself.
+ * The last prepare step before the kick (a dynamic prepare state, after
+ * the kernel's Xen ones): test-only (prepvector), the vector registration
+ * from the prepare step, on the boot CPU while the new CPU's local APIC is
+ * still off, as Linux did before moving it to the new CPU; then the INIT
+ * the kick is about to send, which the model cannot see (xm_live_vcpu_init()).
  */
 static int xmb_cpu_prepare(unsigned int cpu)
 {
 	if (READ_ONCE(xmb_prep_vector) && xen_percpu_upcall)
 		xen_set_upcall_vector(cpu);
+	xm_live_vcpu_init(cpu);
 	return 0;
 }
 
@@ -442,6 +445,13 @@ static int __init xmb_early_init(void)
 	if (!xmb_booted)
 		return 0;
 	xm_live_vcpu_started(0);
+	/*
+	 * prepvector moves the registration: without the kernel's own step on
+	 * the new CPU (enlighten_hvm.c's starting state, the one other kernel
+	 * internal used here) nothing repairs what the old order breaks.
+	 */
+	if (xmb_prep_vector)
+		cpuhp_remove_state_nocalls(CPUHP_AP_ARM_XEN_STARTING);
 	rc = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "xen/model:dead",
 				       xmb_cpu_prepare, xmb_cpu_dead);
 	if (rc >= 0)

@@ -57,17 +57,45 @@ static bool xm_live_cpu_takes_irqs(struct xm_domain *d, unsigned int vcpu)
 
 /*
  * Is a live vCPU's real local APIC software-enabled? A CPU the model knows
- * to run has it on. Otherwise only the CPU itself can tell, from its SVR
- * (an AP registering its own vector between setup_local_APIC() and the
- * online states); another CPU that has not started, or has died, has it off.
+ * to run has it on. Otherwise the CPU itself can tell, from its SVR (an AP
+ * registering its own vector between setup_local_APIC() and the online
+ * states), and the model remembers what it saw until the CPU dies or is
+ * sent INIT. For another CPU, Linux marks an AP online only after it set
+ * up its LAPIC and clears the mark as it soft-disables the LAPIC to die
+ * (native_cpu_disable()); a CPU not marked counts as disabled. (Only the
+ * boot CPU is marked before its LAPIC is set up; its early raises are its
+ * own, and read the SVR.)
  */
 static bool xm_live_lapic_enabled(struct xm_domain *d, unsigned int vcpu)
 {
-	if (xm_live_cpu_takes_irqs(d, vcpu))
+	struct xm_vcpu *vc = &d->vcpus[vcpu];
+
+	if (xm_live_cpu_takes_irqs(d, vcpu) || vc->lapic_seen_on)
 		return true;
 	if (vcpu != smp_processor_id())
-		return false;
-	return apic_read(APIC_SPIV) & APIC_SPIV_APIC_ENABLED;
+		return cpu_online(vcpu);
+	vc->lapic_seen_on = apic_read(APIC_SPIV) & APIC_SPIV_APIC_ENABLED;
+	return vc->lapic_seen_on;
+}
+
+/*
+ * The live domain's LAPICs are the real ones, so the model never leaves a
+ * bit in a disabled one (the kernel would only report it as "Stale IRR"
+ * and the test could not tell whose it was) nor IPIs a CPU that does not
+ * take interrupts yet (lost, or stale): it keeps the state and acts on it
+ * in xm_live_vcpu_init() and xm_live_vcpu_started().
+ */
+static void xm_live_lapic_send(struct xm_domain *d, unsigned int vcpu, u8 vector,
+			       bool enabled)
+{
+	struct xm_vcpu *vc = &d->vcpus[vcpu];
+
+	if (!enabled)
+		vc->irr_latched = true;
+	else if (xm_live_cpu_takes_irqs(d, vcpu))
+		__apic_send_IPI(vcpu, vector);
+	else
+		vc->irr_held = true;
 }
 
 static void xm_lapic_send(struct xm_domain *d, unsigned int vcpu, u8 vector)
@@ -79,20 +107,10 @@ static void xm_lapic_send(struct xm_domain *d, unsigned int vcpu, u8 vector)
 	if (!enabled && d->cfg.lapic_fix)
 		return;
 	vc->vector_injections++;
-	if (live) {
-		/*
-		 * Old Xen sets the IRR bit of a disabled LAPIC: count it rather
-		 * than leave it to the kernel's "Stale IRR" check. Otherwise a
-		 * CPU not taking interrupts yet gets the upcall again from
-		 * xm_live_vcpu_started().
-		 */
-		if (!enabled)
-			vc->stale_irrs++;
-		else if (xm_live_cpu_takes_irqs(d, vcpu))
-			__apic_send_IPI(vcpu, vector);
-		return;
-	}
-	set_bit(vector, vc->lapic.irr);
+	if (live)
+		xm_live_lapic_send(d, vcpu, vector, enabled);
+	else
+		set_bit(vector, vc->lapic.irr);
 }
 
 static int xm_lapic_highest(const unsigned long *bits)
@@ -679,15 +697,40 @@ u64 xm_hvm_param(struct xm_domain *d, unsigned int index)
 
 /* --- the live domain's vCPUs start and stop ----------------------------------- */
 
+/*
+ * What the CPU finds as it enables its LAPIC and turns interrupts on: a
+ * vector old Xen left in the disabled LAPIC (the kernel's "Stale IRR", then
+ * taken), one raised while it could not take interrupts, or, since Xen 4.18,
+ * the re-injection of a flagged upcall on the SVR write that enables the
+ * LAPIC (spec 7.4). Without a vector of its own the global vector is
+ * level-like and the GSI line follows vCPU 0's flag: a set flag asserts.
+ */
+static void xm_live_vcpu_catch_up(struct xm_domain *d, unsigned int cpu)
+{
+	struct xm_vcpu *vc = &d->vcpus[cpu];
+	bool deliver = vc->irr_latched || vc->irr_held;
+
+	if (vc->irr_latched)
+		vc->stale_irrs++;
+	vc->irr_latched = false;
+	vc->irr_held = false;
+	if (!vc->upcall_vector) {
+		if (xm_upcall_flag(d, cpu))
+			xm_assert_upcall(d, cpu);
+	} else if (deliver) {
+		__apic_send_IPI(cpu, vc->upcall_vector);
+	} else if (d->cfg.lapic_fix && xm_upcall_flag(d, cpu)) {
+		xm_lapic_send(d, cpu, vc->upcall_vector);
+	}
+}
+
 /**
  * xm_live_vcpu_started() - a CPU of the live domain has started running
  * @cpu: the Linux CPU (its vCPU number)
  *
  * Xen brings an HVM vCPU up on the guest's INIT/SIPI, which the model does
- * not see: this marks it online. An upcall raised while it could not take
- * interrupts (offline, or before the kernel set up its local APIC) was
- * dropped by the real-IPI delivery, while Xen would still hold it (IRR or
- * level-like global vector), so a set upcall flag is asserted again.
+ * not see: this marks it online (and initialised, until its next INIT),
+ * once the CPU takes interrupts, and delivers what its LAPIC would hold.
  */
 void xm_live_vcpu_started(unsigned int cpu)
 {
@@ -698,8 +741,9 @@ void xm_live_vcpu_started(unsigned int cpu)
 	d = xm_find_live_locked();
 	if (d && xm_vcpu_exists(d, cpu)) {
 		d->vcpus[cpu].online = true;
-		if (xm_upcall_flag(d, cpu))
-			xm_assert_upcall(d, cpu);
+		d->vcpus[cpu].initialised = true;
+		d->vcpus[cpu].lapic_seen_on = true;
+		xm_live_vcpu_catch_up(d, cpu);
 	}
 	raw_spin_unlock_irqrestore(&xm_lock, flags);
 }
@@ -707,6 +751,9 @@ void xm_live_vcpu_started(unsigned int cpu)
 /**
  * xm_live_vcpu_stopped() - a CPU of the live domain has gone offline
  * @cpu: the Linux CPU (its vCPU number)
+ *
+ * The dead CPU halts with its LAPIC software-disabled; for Xen the vCPU
+ * is still initialised (it only halts), and keeps its upcall vector.
  */
 void xm_live_vcpu_stopped(unsigned int cpu)
 {
@@ -715,7 +762,60 @@ void xm_live_vcpu_stopped(unsigned int cpu)
 
 	raw_spin_lock_irqsave(&xm_lock, flags);
 	d = xm_find_live_locked();
-	if (d && xm_vcpu_exists(d, cpu))
+	if (d && xm_vcpu_exists(d, cpu)) {
 		d->vcpus[cpu].online = false;
+		d->vcpus[cpu].lapic_seen_on = false;
+	}
 	raw_spin_unlock_irqrestore(&xm_lock, flags);
+}
+
+/**
+ * xm_live_vcpu_init() - the guest is about to send INIT/SIPI to a CPU
+ * @cpu: the Linux CPU (its vCPU number)
+ *
+ * xen/arch/x86/hvm/vlapic.c (vlapic_init_sipi_one): INIT to a vCPU that
+ * has run resets it and its vLAPIC (vlapic_do_init(): IRR and ISR cleared,
+ * software-disabled); INIT to a vCPU that never ran does nothing. So a
+ * vector old Xen raised into a re-onlined CPU's disabled LAPIC is wiped
+ * (the event behind it is not re-raised), while one raised into a CPU
+ * that never ran is still there when the CPU enables its LAPIC. The
+ * upcall vector itself is not part of that reset.
+ */
+void xm_live_vcpu_init(unsigned int cpu)
+{
+	struct xm_domain *d;
+	struct xm_vcpu *vc;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&xm_lock, flags);
+	d = xm_find_live_locked();
+	if (d && xm_vcpu_exists(d, cpu) && d->vcpus[cpu].initialised) {
+		vc = &d->vcpus[cpu];
+		vc->initialised = false;
+		vc->irr_latched = false;
+		vc->irr_held = false;
+		vc->lapic_seen_on = false;
+	}
+	raw_spin_unlock_irqrestore(&xm_lock, flags);
+}
+
+/**
+ * xm_live_irr_latched() - does a disabled live LAPIC hold the upcall vector?
+ * @cpu: the Linux CPU (its vCPU number)
+ *
+ * Return: true while a vector old Xen raised into the CPU's disabled LAPIC
+ * waits in its IRR (see xm_live_vcpu_init() and xm_stale_irrs()).
+ */
+bool xm_live_irr_latched(unsigned int cpu)
+{
+	struct xm_domain *d;
+	unsigned long flags;
+	bool ret = false;
+
+	raw_spin_lock_irqsave(&xm_lock, flags);
+	d = xm_find_live_locked();
+	if (d && xm_vcpu_exists(d, cpu))
+		ret = d->vcpus[cpu].irr_latched;
+	raw_spin_unlock_irqrestore(&xm_lock, flags);
+	return ret;
 }

@@ -63,7 +63,17 @@ struct xm_vcpu {
 	u8 upcall_vector;		/* spec 7.2; 0: none */
 	struct xm_lapic lapic;
 	unsigned long vector_injections;
-	/* Vector sends into a disabled live LAPIC before Xen 4.18: xm_stale_irrs(). */
+	/*
+	 * Live domain only. Xen before 4.18 raised the vector into the
+	 * disabled LAPIC: its IRR bit waits there (irr_latched) until an INIT
+	 * wipes it or the CPU enables the LAPIC and finds it, which counts as
+	 * a stale IRR (xm_stale_irrs()). A raise into an enabled LAPIC of a
+	 * CPU not taking interrupts yet is held for it (irr_held).
+	 */
+	bool irr_latched;
+	bool irr_held;
+	bool lapic_seen_on;		/* the CPU itself showed its LAPIC enabled */
+	bool initialised;		/* Xen's is_initialised: has run since INIT */
 	unsigned long stale_irrs;
 	unsigned long global_injections;
 	unsigned long nmis;

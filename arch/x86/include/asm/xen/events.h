@@ -55,6 +55,8 @@ extern bool xen_percpu_upcall;
 
 /* Pick, or after a resume re-pick, how Xen interrupts us; see its kernel-doc. */
 void xen_hvm_choose_upcall_delivery(void);
+/* A resume left the per-vCPU vectors; see its kernel-doc. */
+void xen_hvm_note_vector_residue(void);
 /* Early in boot: does Xen offer any vector delivery? See its kernel-doc. */
 bool xen_hvm_vector_callback_offered(void);
 
