@@ -7,7 +7,8 @@
  * Boot order (see also xen_hvm_choose_upcall_delivery()):
  *   detect -> init_platform (shared info, hotplug states, intr_init hook)
  *   -> init_mem_mapping -> guest_late_init (PVH detection)
- *   -> smp_prepare_boot_cpu (vcpu_info) -> init_IRQ (delivery mode, CPU 0)
+ *   -> smp_prepare_boot_cpu (vcpu_info) -> init_IRQ (upcall gate)
+ *   -> late time init: CPU 0's LAPIC, then the delivery mode (CPU 0's vector)
  *   -> secondary CPUs: prepare on the boot CPU, then the upcall vector on
  *      the new CPU itself once its LAPIC is enabled.
  */
@@ -367,21 +368,6 @@ static int xen_hvm_cpu_prepare(unsigned int cpu)
 	return rc;
 }
 
-/* Events Xen flagged for this vCPU before it had a vector to raise. */
-static void xen_hvm_catch_early_upcall(void)
-{
-	struct vcpu_info *vcpu = __this_cpu_read(xen_vcpu);
-
-	/*
-	 * Xen before 4.11 interrupts only when the flag goes 0 -> 1, and the
-	 * prepare step's vcpu_info registration and bindings may have set it
-	 * already. Interrupts are off here: the self-IPI waits in the IRR
-	 * and merges with whatever Xen raised itself.
-	 */
-	if (vcpu && READ_ONCE(vcpu->evtchn_upcall_pending))
-		__apic_send_IPI_self(HYPERVISOR_CALLBACK_VECTOR);
-}
-
 /*
  * On the new CPU, interrupts off, after setup_local_APIC() enabled its
  * LAPIC and before interrupts are first enabled (start_secondary()).
@@ -403,29 +389,21 @@ static int xen_hvm_cpu_starting(unsigned int cpu)
 		       cpu, rc);
 		return 0;
 	}
-	xen_hvm_catch_early_upcall();
+	xen_evtchn_catch_early_upcall();
 	return 0;
 }
+
+static void (*xen_hvm_native_intr_mode_init)(void) __initdata;
 
 /*
- * CPU 0 got its vector in xen_init_IRQ(), before its own LAPIC was set up
- * (that happens later, at late time init). Xen 4.18+ re-raises a pending
- * upcall when the LAPIC is enabled and older Xen left it in the IRR, so
- * nothing should be lost; this one look, once interrupts work, costs
- * nothing and covers a hypervisor that does neither.
+ * The boot CPU's LAPIC is set up here (late time init, long after
+ * init_IRQ); only then may Xen be given a per-vCPU vector for CPU 0.
  */
-static int __init xen_hvm_boot_cpu_upcall_check(void)
+static void __init xen_hvm_intr_mode_init(void)
 {
-	unsigned long flags;
-
-	if (!xen_hvm_domain() || !xen_percpu_upcall)
-		return 0;
-	local_irq_save(flags);
-	xen_hvm_catch_early_upcall();
-	local_irq_restore(flags);
-	return 0;
+	xen_hvm_native_intr_mode_init();
+	xen_hvm_boot_cpu_lapic_ready();
 }
-early_initcall(xen_hvm_boot_cpu_upcall_check);
 
 /*
  * CPUHP_AP_ARM_XEN_STARTING is the STARTING slot reserved for Xen guests;
@@ -495,6 +473,8 @@ static void __init xen_hvm_init_platform(void)
 
 	xen_unplug_emulated_devices();
 	x86_init.irqs.intr_init = xen_init_IRQ;
+	xen_hvm_native_intr_mode_init = x86_init.irqs.intr_mode_init;
+	x86_init.irqs.intr_mode_init = xen_hvm_intr_mode_init;
 	xen_hvm_init_time_ops();
 	xen_hvm_init_mmu_ops();
 

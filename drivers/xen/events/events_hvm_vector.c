@@ -156,25 +156,57 @@ static int xen_hvm_set_online_upcall_vectors(void)
 }
 
 /**
+ * xen_evtchn_catch_early_upcall() - act on an upcall flagged before the vector
+ *
+ * Called on a CPU that just registered its per-vCPU vector. Xen before
+ * 4.11 interrupts only when the flag goes 0 -> 1, and the vcpu_info
+ * registration or bindings made earlier may have set it already; a newer
+ * Xen raises the vector on registration, in which case the self-IPI merges
+ * with it in the IRR (at worst one empty upcall).
+ */
+void xen_evtchn_catch_early_upcall(void)
+{
+	struct vcpu_info *vcpu;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	vcpu = __this_cpu_read(xen_vcpu);
+	if (vcpu && READ_ONCE(vcpu->evtchn_upcall_pending))
+		__apic_send_IPI_self(HYPERVISOR_CALLBACK_VECTOR);
+	local_irq_restore(flags);
+}
+
+/*
+ * A per-vCPU vector is raised into the LAPIC: without a LAPIC (nolapic,
+ * PIC mode) it could never arrive, while the global vector still does.
+ */
+static bool xen_hvm_percpu_vector_usable(void)
+{
+	return boot_cpu_has(X86_FEATURE_APIC) &&
+	       xen_hvm_upcall_vector_advertised();
+}
+
+/**
  * xen_hvm_choose_upcall_delivery() - decide how Xen interrupts this guest
  *
- * The only place the delivery mode is decided: at boot (from xen_init_IRQ(),
- * CPU 0 alone online) and again after each resume into a new domain
- * (stop_machine, interrupts off everywhere, so no upcall sees the flags
- * change). Best first: a per-vCPU LAPIC vector if Xen's CPUID advertises it
- * and Xen accepts it for CPU 0; else the domain-wide callback vector; else
- * the platform PCI device's INTx line (xen_have_vector_callback cleared;
- * also the case when "xen_no_vector_callback" was given). A guest that is
- * on the INTx line stays there across a resume: the platform PCI driver
- * owns that set-up. xen_percpu_upcall, and with it the LAPIC EOI in the
- * upcall handler, follows the result.
+ * The only place the delivery mode is decided: at boot once CPU 0's LAPIC
+ * is enabled (xen_hvm_boot_cpu_lapic_ready(), CPU 0 alone online) and
+ * again after each resume into a new domain (stop_machine, interrupts off
+ * everywhere, so no upcall sees the flags change). Best first: a per-vCPU
+ * LAPIC vector if Xen's CPUID advertises it and Xen accepts it for CPU 0;
+ * else the domain-wide callback vector; else the platform PCI device's
+ * INTx line (xen_have_vector_callback cleared; also the case when
+ * "xen_no_vector_callback" was given). A guest that is on the INTx line
+ * stays there across a resume: the platform PCI driver owns that set-up.
+ * xen_percpu_upcall, and with it the LAPIC EOI in the upcall handler,
+ * follows the result.
  */
 void xen_hvm_choose_upcall_delivery(void)
 {
 	xen_percpu_upcall = false;
 	if (!xen_have_vector_callback)
 		return;
-	if (xen_hvm_upcall_vector_advertised() &&
+	if (xen_hvm_percpu_vector_usable() &&
 	    !xen_hvm_set_online_upcall_vectors()) {
 		xen_percpu_upcall = true;
 		return;
@@ -186,24 +218,68 @@ void xen_hvm_choose_upcall_delivery(void)
 	xen_setup_callback_vector();
 }
 
+static void xen_hvm_report_delivery(void)
+{
+	if (xen_have_vector_callback)
+		pr_info("Xen HVM callback vector for event delivery is enabled (%s)\n",
+			xen_percpu_upcall ? "per vCPU" : "domain-wide");
+	else
+		pr_info("no Xen callback vector: events arrive on the platform PCI interrupt\n");
+}
+
+/*
+ * Set at init_IRQ time when the choice waits for CPU 0's LAPIC; see
+ * xen_hvm_boot_cpu_lapic_ready().
+ */
+static bool xen_hvm_delivery_deferred __initdata;
+
+/**
+ * xen_hvm_boot_cpu_lapic_ready() - CPU 0's LAPIC is enabled: pick delivery
+ *
+ * Called by the arch code right after the boot CPU's local APIC has been
+ * set up (x86_init.irqs.intr_mode_init, at late time init). Xen raises a
+ * per-vCPU vector the moment it is set, and Xen before 4.18 (without the
+ * stable backport) sets the IRR bit even in a software-disabled LAPIC;
+ * registering CPU 0 from init_IRQ, as the APs used to from their prepare
+ * step, left the boot CPU a stale IRR bit. Until now nothing could have
+ * been delivered anyway (no LAPIC, and the global vector is not armed
+ * either), so waiting loses nothing: Xen re-raises on registration, and
+ * the flag is checked once more below for a Xen that does not.
+ */
+void __init xen_hvm_boot_cpu_lapic_ready(void)
+{
+	if (!xen_hvm_delivery_deferred)
+		return;
+	xen_hvm_delivery_deferred = false;
+	xen_hvm_choose_upcall_delivery();
+	xen_hvm_report_delivery();
+	if (xen_percpu_upcall)
+		xen_evtchn_catch_early_upcall();
+}
+
 /**
  * xen_evtchn_hvm_delivery_init() - set up upcall delivery on the boot CPU
  *
  * Runs from xen_init_IRQ() (x86_init.irqs.intr_init), before
- * native_init_IRQ() finalises the IDT: the vector must be installed first.
- * Later CPUs register their per-vCPU vector themselves once their LAPIC
- * is on (the arch code's starting-state hotplug callback).
+ * native_init_IRQ() finalises the IDT: the gate must be installed first.
+ * The gate serves every mode; which one Xen uses is chosen here only if it
+ * cannot be a per-vCPU vector. Otherwise the choice waits until CPU 0's
+ * LAPIC is enabled (xen_hvm_boot_cpu_lapic_ready()), as later CPUs
+ * register their own vector once theirs is (the arch code's starting-state
+ * hotplug callback).
  */
 void __init xen_evtchn_hvm_delivery_init(void)
 {
 	if (!xen_hvm_domain())
 		return;
-	xen_hvm_choose_upcall_delivery();
-	if (xen_have_vector_callback) {
-		pr_info("Xen HVM callback vector for event delivery is enabled (%s)\n",
-			xen_percpu_upcall ? "per vCPU" : "domain-wide");
-		sysvec_install(HYPERVISOR_CALLBACK_VECTOR, sysvec_xen_hvm_callback);
+	if (xen_have_vector_callback && xen_hvm_upcall_vector_advertised()) {
+		xen_hvm_delivery_deferred = true;
+	} else {
+		xen_hvm_choose_upcall_delivery();
+		xen_hvm_report_delivery();
 	}
+	if (xen_have_vector_callback)
+		sysvec_install(HYPERVISOR_CALLBACK_VECTOR, sysvec_xen_hvm_callback);
 	native_init_IRQ();
 	/*
 	 * pci_xen_hvm_init() is deliberately not called: it would route GSIs

@@ -57,6 +57,10 @@ extern bool xen_percpu_upcall;
 void xen_hvm_choose_upcall_delivery(void);
 /* A resume left the per-vCPU vectors; see its kernel-doc. */
 void xen_hvm_note_vector_residue(void);
+/* Boot: CPU 0's LAPIC is on, the delivery mode can be chosen; see kernel-doc. */
+void xen_hvm_boot_cpu_lapic_ready(void);
+/* A vCPU just got its vector: self-inject what Xen flagged before. */
+void xen_evtchn_catch_early_upcall(void);
 /* Early in boot: does Xen offer any vector delivery? See its kernel-doc. */
 bool xen_hvm_vector_callback_offered(void);
 
