@@ -32,7 +32,7 @@
 
 /*
  * Ports this CPU handles, indexed like shared_info's bitmaps. Kept exactly
- * by bind_to_cpu and port_remove, also across CPU hotplug: a per-vCPU VIRQ
+ * by port_moved and port_remove, also across CPU hotplug: a per-vCPU VIRQ
  * or IPI stays bound to its vCPU in Xen while the CPU is offline, and must
  * be scanned again once the CPU is back.
  */
@@ -58,8 +58,8 @@ static unsigned int xen_2l_channels(void)
 	return XEN_2L_NR_PORTS;
 }
 
-static void xen_2l_bind_to_cpu(evtchn_port_t port, unsigned int cpu,
-			       unsigned int old_cpu)
+static void xen_2l_port_moved(evtchn_port_t port, unsigned int cpu,
+			      unsigned int old_cpu)
 {
 	clear_bit(port, (unsigned long *)per_cpu(xen_2l_cpu_ports, old_cpu));
 	set_bit(port, (unsigned long *)per_cpu(xen_2l_cpu_ports, cpu));
@@ -71,22 +71,22 @@ static void xen_2l_port_remove(evtchn_port_t port, unsigned int cpu)
 }
 
 /* Xen sets pending bits with locked operations: ours must be atomic too. */
-static void xen_2l_clear_pending(evtchn_port_t port)
+static void xen_2l_port_clear(evtchn_port_t port)
 {
 	sync_clear_bit(port, XEN_2L_BITS(xen_2l_pending()));
 }
 
-static void xen_2l_set_pending(evtchn_port_t port)
+static void xen_2l_port_raise(evtchn_port_t port)
 {
 	sync_set_bit(port, XEN_2L_BITS(xen_2l_pending()));
 }
 
-static bool xen_2l_is_pending(evtchn_port_t port)
+static bool xen_2l_port_raised(evtchn_port_t port)
 {
 	return sync_test_bit(port, XEN_2L_BITS(xen_2l_pending()));
 }
 
-static void xen_2l_mask(evtchn_port_t port)
+static void xen_2l_port_mask(evtchn_port_t port)
 {
 	sync_set_bit(port, XEN_2L_BITS(xen_2l_mask_bits()));
 }
@@ -105,11 +105,11 @@ static void xen_2l_unmask_by_xen(evtchn_port_t port)
  * do that properly (selector, upcall flag, interrupt), and its unmask only
  * acts on a masked port, so a pending port is handed to it still masked.
  */
-static void xen_2l_unmask(evtchn_port_t port)
+static void xen_2l_port_unmask(evtchn_port_t port)
 {
 	unsigned long *mask = XEN_2L_BITS(xen_2l_mask_bits());
 
-	if (!xen_2l_is_pending(port)) {
+	if (!xen_2l_port_raised(port)) {
 		sync_clear_bit(port, mask);
 		/*
 		 * A raise racing with the clear may have seen the mask still
@@ -117,7 +117,7 @@ static void xen_2l_unmask(evtchn_port_t port)
 		 * before the re-check of pending.
 		 */
 		smp_mb__after_atomic();
-		if (!xen_2l_is_pending(port))
+		if (!xen_2l_port_raised(port))
 			return;
 		sync_set_bit(port, mask);
 	}
@@ -152,7 +152,7 @@ static xen_ulong_t xen_2l_visit_bits(unsigned int visit, unsigned int start_bit)
  * the pass is found by the next pass (Xen sets its selector bit again), so
  * a flooding port gets one turn per pass like everybody else.
  */
-static void xen_2l_handle_events(struct xen_evtchn_loop *loop)
+static void xen_2l_scan(struct xen_evtchn_loop *loop)
 {
 	struct vcpu_info *vcpu = __this_cpu_read(xen_vcpu);
 	unsigned int cursor = __this_cpu_read(xen_2l_cursor);
@@ -191,7 +191,7 @@ static void xen_2l_reset_ports(void)
 		       sizeof(per_cpu(xen_2l_cpu_ports, cpu)));
 }
 
-static int xen_2l_resume(void)
+static int xen_2l_reattach(void)
 {
 	xen_2l_reset_ports();
 	return 0;
@@ -239,17 +239,17 @@ static void xen_2l_debug_dump(void)
 
 static const struct xen_evtchn_abi xen_evtchn_abi_2l = {
 	.name		= "2-level",
-	.max_channels	= xen_2l_channels,
-	.nr_channels	= xen_2l_channels,
+	.port_limit	= xen_2l_channels,
+	.port_span	= xen_2l_channels,
 	.port_remove	= xen_2l_port_remove,
-	.bind_to_cpu	= xen_2l_bind_to_cpu,
-	.clear_pending	= xen_2l_clear_pending,
-	.set_pending	= xen_2l_set_pending,
-	.is_pending	= xen_2l_is_pending,
-	.mask		= xen_2l_mask,
-	.unmask		= xen_2l_unmask,
-	.handle_events	= xen_2l_handle_events,
-	.resume		= xen_2l_resume,
+	.port_moved	= xen_2l_port_moved,
+	.port_clear	= xen_2l_port_clear,
+	.port_raise	= xen_2l_port_raise,
+	.port_raised	= xen_2l_port_raised,
+	.port_mask	= xen_2l_port_mask,
+	.port_unmask	= xen_2l_port_unmask,
+	.scan		= xen_2l_scan,
+	.reattach	= xen_2l_reattach,
 	.rescan		= xen_2l_rescan,
 	.debug_dump	= xen_2l_debug_dump,
 };

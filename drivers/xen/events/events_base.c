@@ -43,7 +43,7 @@ static struct xen_irq_info __rcu **xen_port_rows[XEN_PORT_ROWS];
 
 bool xen_port_in_range(evtchn_port_t port)
 {
-	return port && xen_evtchn_abi && port < xen_evtchn_abi->max_channels();
+	return port && xen_evtchn_abi && port < xen_evtchn_abi->port_limit();
 }
 
 /* Caller holds rcu_read_lock() or xen_evtchn_bind_lock. */
@@ -161,7 +161,7 @@ void xen_info_note_cpu(struct xen_irq_info *info, unsigned int cpu)
 	struct irq_data *data = irq_get_irq_data(info->irq);
 
 	if (info->port)
-		xen_evtchn_abi->bind_to_cpu(info->port, cpu, old);
+		xen_evtchn_abi->port_moved(info->port, cpu, old);
 	atomic_dec(per_cpu_ptr(&xen_cpu_channels, old));
 	atomic_inc(per_cpu_ptr(&xen_cpu_channels, cpu));
 	info->cpu = cpu;
@@ -191,7 +191,7 @@ int xen_info_attach_port(struct xen_irq_info *info, evtchn_port_t port,
 		if (rc)
 			return rc;
 	}
-	xen_evtchn_abi->mask(port);
+	xen_evtchn_abi->port_mask(port);
 	info->port = port;
 	info->stale = false;
 	rc = xen_port_table_set(port, info, gfp);

@@ -260,7 +260,7 @@ static int xen_find_bound_virq(unsigned int virq, unsigned int cpu,
 			       evtchn_port_t *port)
 {
 	struct evtchn_status status;
-	unsigned int nr = xen_evtchn_abi->nr_channels();
+	unsigned int nr = xen_evtchn_abi->port_span();
 	evtchn_port_t p;
 
 	for (p = 1; p < nr; p++) {

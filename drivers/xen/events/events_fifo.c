@@ -80,12 +80,12 @@ unsigned long xen_evtchn_fifo_link_errors(void)
 	return atomic_long_read(&xen_fifo_link_errors);
 }
 
-static unsigned int xen_fifo_max_channels(void)
+static unsigned int xen_fifo_port_limit(void)
 {
 	return EVTCHN_FIFO_NR_CHANNELS;
 }
 
-static unsigned int xen_fifo_nr_channels(void)
+static unsigned int xen_fifo_port_span(void)
 {
 	/* Pairs with the release in xen_fifo_add_page(). */
 	return smp_load_acquire(&xen_fifo_nr_pages) * XEN_FIFO_WORDS_PER_PAGE;
@@ -144,7 +144,7 @@ static int xen_fifo_port_setup(evtchn_port_t port, gfp_t gfp)
 {
 	int rc;
 
-	while (port >= xen_fifo_nr_channels()) {
+	while (port >= xen_fifo_port_span()) {
 		rc = xen_fifo_add_page(gfp);
 		if (rc) {
 			pr_err("cannot grow the event array to port %u: %d\n",
@@ -156,8 +156,8 @@ static int xen_fifo_port_setup(evtchn_port_t port, gfp_t gfp)
 }
 
 /* Xen queues per vCPU on its own; the consumer needs no bookkeeping. */
-static void xen_fifo_bind_to_cpu(evtchn_port_t port, unsigned int cpu,
-				 unsigned int old_cpu)
+static void xen_fifo_port_moved(evtchn_port_t port, unsigned int cpu,
+				unsigned int old_cpu)
 {
 }
 
@@ -177,24 +177,24 @@ static void xen_fifo_set_bits(evtchn_port_t port, u32 bits)
 		atomic_or(bits, word);
 }
 
-static void xen_fifo_clear_pending(evtchn_port_t port)
+static void xen_fifo_port_clear(evtchn_port_t port)
 {
 	xen_fifo_clear_bits(port, XEN_FIFO_PENDING);
 }
 
-static void xen_fifo_set_pending(evtchn_port_t port)
+static void xen_fifo_port_raise(evtchn_port_t port)
 {
 	xen_fifo_set_bits(port, XEN_FIFO_PENDING);
 }
 
-static bool xen_fifo_is_pending(evtchn_port_t port)
+static bool xen_fifo_port_raised(evtchn_port_t port)
 {
 	atomic_t *word = xen_fifo_word(port);
 
 	return word && (atomic_read(word) & XEN_FIFO_PENDING);
 }
 
-static void xen_fifo_mask(evtchn_port_t port)
+static void xen_fifo_port_mask(evtchn_port_t port)
 {
 	xen_fifo_set_bits(port, XEN_FIFO_MASKED);
 }
@@ -215,7 +215,7 @@ static void xen_fifo_unmask_by_xen(evtchn_port_t port)
  * the expected value always has BUSY clear; if Xen keeps BUSY for long we
  * let Xen do the unmask instead of spinning.
  */
-static void xen_fifo_unmask(evtchn_port_t port)
+static void xen_fifo_port_unmask(evtchn_port_t port)
 {
 	atomic_t *word = xen_fifo_word(port);
 	unsigned int tries;
@@ -299,7 +299,7 @@ static bool xen_fifo_pop(struct xen_fifo_cpu *fc, unsigned int q,
 static bool xen_fifo_consume(struct xen_fifo_cpu *fc, u32 ready,
 			     struct xen_evtchn_loop *loop)
 {
-	unsigned long budget = xen_fifo_nr_channels() + EVTCHN_FIFO_MAX_QUEUES;
+	unsigned long budget = xen_fifo_port_span() + EVTCHN_FIFO_MAX_QUEUES;
 	unsigned int q;
 
 	while (ready) {
@@ -315,7 +315,7 @@ static bool xen_fifo_consume(struct xen_fifo_cpu *fc, u32 ready,
 	return false;
 }
 
-static void xen_fifo_handle_events(struct xen_evtchn_loop *loop)
+static void xen_fifo_scan(struct xen_evtchn_loop *loop)
 {
 	struct xen_fifo_cpu *fc = this_cpu_ptr(&xen_fifo_cpu);
 	u32 ready;
@@ -433,7 +433,7 @@ static int xen_fifo_cpu_dead(unsigned int cpu)
  * The first CPU decides: any other failure there makes the caller fall
  * back to 2-level.
  */
-static int xen_fifo_resume(void)
+static int xen_fifo_reattach(void)
 {
 	bool first = true, same_domain = false;
 	unsigned int cpu;
@@ -506,18 +506,18 @@ static void xen_fifo_debug_dump(void)
 
 static const struct xen_evtchn_abi xen_evtchn_abi_fifo = {
 	.name		= "FIFO-based",
-	.max_channels	= xen_fifo_max_channels,
-	.nr_channels	= xen_fifo_nr_channels,
+	.port_limit	= xen_fifo_port_limit,
+	.port_span	= xen_fifo_port_span,
 	.port_setup	= xen_fifo_port_setup,
-	.bind_to_cpu	= xen_fifo_bind_to_cpu,
-	.clear_pending	= xen_fifo_clear_pending,
-	.set_pending	= xen_fifo_set_pending,
-	.is_pending	= xen_fifo_is_pending,
-	.mask		= xen_fifo_mask,
-	.unmask		= xen_fifo_unmask,
-	.handle_events	= xen_fifo_handle_events,
+	.port_moved	= xen_fifo_port_moved,
+	.port_clear	= xen_fifo_port_clear,
+	.port_raise	= xen_fifo_port_raise,
+	.port_raised	= xen_fifo_port_raised,
+	.port_mask	= xen_fifo_port_mask,
+	.port_unmask	= xen_fifo_port_unmask,
+	.scan		= xen_fifo_scan,
 	.set_priority	= xen_fifo_set_priority,
-	.resume		= xen_fifo_resume,
+	.reattach	= xen_fifo_reattach,
 	.rescan		= xen_fifo_rescan,
 	.cpu_prepare	= xen_fifo_cpu_prepare,
 	.cpu_dead	= xen_fifo_cpu_dead,

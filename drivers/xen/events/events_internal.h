@@ -125,21 +125,21 @@ struct xen_evtchn_loop {
 /**
  * struct xen_evtchn_abi - one event-channel ABI back-end
  * @name: for log lines
- * @max_channels: ports the ABI can ever address
- * @nr_channels: ports addressable right now
+ * @port_limit: ports the ABI can ever address
+ * @port_span: ports addressable right now
  * @port_setup: make @port addressable (FIFO: grow the event array); may
  *	allocate with @gfp; optional
  * @port_remove: forget per-port guest state when @port is unbound; optional
- * @bind_to_cpu: @port is now handled by @cpu instead of @old_cpu
- * @clear_pending: clear the pending state of @port
- * @set_pending: make @port pending (without notifying anyone)
- * @is_pending: test the pending state of @port
- * @mask: mask @port
- * @unmask: unmask @port with Xen's semantics: a pending port is raised
+ * @port_moved: @port is now handled by @cpu instead of @old_cpu
+ * @port_clear: clear the pending state of @port
+ * @port_raise: make @port pending (without notifying anyone)
+ * @port_raised: test the pending state of @port
+ * @port_mask: mask @port
+ * @port_unmask: unmask @port with Xen's semantics: a pending port is raised
  *	again; called with interrupts off
- * @handle_events: scan this CPU's pending ports, dispatching each
+ * @scan: scan this CPU's pending ports, dispatching each
  * @set_priority: FIFO queue of @port; NULL when the ABI has none
- * @resume: re-establish the ABI after save/restore; runs in stop_machine,
+ * @reattach: re-establish the ABI after save/restore; runs in stop_machine,
  *	must not sleep; optional. Non-zero: the ABI is unusable on this host
  * @rescan: after resume, make the next upcall on every online CPU look at
  *	every port once and set its upcall flag (the caller then makes sure
@@ -151,20 +151,20 @@ struct xen_evtchn_loop {
  */
 struct xen_evtchn_abi {
 	const char *name;
-	unsigned int (*max_channels)(void);
-	unsigned int (*nr_channels)(void);
+	unsigned int (*port_limit)(void);
+	unsigned int (*port_span)(void);
 	int (*port_setup)(evtchn_port_t port, gfp_t gfp);
 	void (*port_remove)(evtchn_port_t port, unsigned int cpu);
-	void (*bind_to_cpu)(evtchn_port_t port, unsigned int cpu,
-			    unsigned int old_cpu);
-	void (*clear_pending)(evtchn_port_t port);
-	void (*set_pending)(evtchn_port_t port);
-	bool (*is_pending)(evtchn_port_t port);
-	void (*mask)(evtchn_port_t port);
-	void (*unmask)(evtchn_port_t port);
-	void (*handle_events)(struct xen_evtchn_loop *loop);
+	void (*port_moved)(evtchn_port_t port, unsigned int cpu,
+			   unsigned int old_cpu);
+	void (*port_clear)(evtchn_port_t port);
+	void (*port_raise)(evtchn_port_t port);
+	bool (*port_raised)(evtchn_port_t port);
+	void (*port_mask)(evtchn_port_t port);
+	void (*port_unmask)(evtchn_port_t port);
+	void (*scan)(struct xen_evtchn_loop *loop);
 	int (*set_priority)(evtchn_port_t port, unsigned int priority);
-	int (*resume)(void);
+	int (*reattach)(void);
 	void (*rescan)(void);
 	int (*cpu_prepare)(unsigned int cpu);
 	int (*cpu_dead)(unsigned int cpu);

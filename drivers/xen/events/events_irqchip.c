@@ -23,7 +23,7 @@ static void xen_info_mask_locked(struct xen_irq_info *info, u8 reason)
 {
 	lockdep_assert_held(&info->mask_lock);
 	if (!info->mask_reasons && info->port)
-		xen_evtchn_abi->mask(info->port);
+		xen_evtchn_abi->port_mask(info->port);
 	info->mask_reasons |= reason;
 }
 
@@ -38,7 +38,7 @@ static void xen_info_unmask_locked(struct xen_irq_info *info, u8 reason)
 		return;
 	info->mask_reasons &= ~reason;
 	if (!info->mask_reasons && info->port)
-		xen_evtchn_abi->unmask(info->port);
+		xen_evtchn_abi->port_unmask(info->port);
 }
 
 void xen_info_mask(struct xen_irq_info *info, u8 reason)
@@ -57,7 +57,7 @@ void xen_info_sync_mask(struct xen_irq_info *info)
 
 	raw_spin_lock_irqsave(&info->mask_lock, flags);
 	if (!info->mask_reasons && info->port)
-		xen_evtchn_abi->unmask(info->port);
+		xen_evtchn_abi->port_unmask(info->port);
 	raw_spin_unlock_irqrestore(&info->mask_lock, flags);
 }
 
@@ -79,7 +79,7 @@ void xen_info_end_event(struct xen_irq_info *info)
 	evtchn_port_t port = READ_ONCE(info->port);
 
 	if (port)
-		xen_evtchn_abi->clear_pending(port);
+		xen_evtchn_abi->port_clear(port);
 	/* Our clear of pending is visible before another CPU may claim. */
 	smp_store_release(&info->in_flight, 0);
 }
@@ -124,7 +124,7 @@ static void xen_lateeoi_chip_ack(struct irq_data *data)
 	xen_info_mask(info, XEN_MASK_LATE_EOI);
 	port = READ_ONCE(info->port);
 	if (port)
-		xen_evtchn_abi->clear_pending(port);
+		xen_evtchn_abi->port_clear(port);
 }
 
 static int xen_chip_retrigger(struct irq_data *data)
@@ -136,7 +136,7 @@ static int xen_chip_retrigger(struct irq_data *data)
 	if (info->port) {
 		/* Pending while masked, then the unmask raises it for real. */
 		xen_info_mask_locked(info, XEN_MASK_MOVING);
-		xen_evtchn_abi->set_pending(info->port);
+		xen_evtchn_abi->port_raise(info->port);
 		xen_info_unmask_locked(info, XEN_MASK_MOVING);
 	}
 	raw_spin_unlock_irqrestore(&info->mask_lock, flags);

@@ -169,8 +169,8 @@ static void xen_resume_abi(void)
 {
 	int rc = 0;
 
-	if (xen_evtchn_abi->resume)
-		rc = xen_evtchn_abi->resume();
+	if (xen_evtchn_abi->reattach)
+		rc = xen_evtchn_abi->reattach();
 	if (!rc)
 		return;
 	pr_warn("resume: %s ABI unusable (%d), switching to 2-level\n",

@@ -141,7 +141,7 @@ void xen_send_IPI_one(unsigned int cpu, enum ipi_vector vector)
  */
 unsigned int xen_evtchn_nr_channels(void)
 {
-	return xen_evtchn_abi ? xen_evtchn_abi->nr_channels() : 0;
+	return xen_evtchn_abi ? xen_evtchn_abi->port_span() : 0;
 }
 EXPORT_SYMBOL_GPL(xen_evtchn_nr_channels);
 
@@ -185,7 +185,7 @@ void xen_clear_irq_pending(int irq)
 	evtchn_port_t port = xen_port_of_irq(irq);
 
 	if (port)
-		xen_evtchn_abi->clear_pending(port);
+		xen_evtchn_abi->port_clear(port);
 }
 EXPORT_SYMBOL(xen_clear_irq_pending);
 
@@ -199,7 +199,7 @@ bool xen_test_irq_pending(int irq)
 {
 	evtchn_port_t port = xen_port_of_irq(irq);
 
-	return port && xen_evtchn_abi->is_pending(port);
+	return port && xen_evtchn_abi->port_raised(port);
 }
 
 /**

@@ -83,7 +83,7 @@ static void xen_loop_account(struct xen_evtchn_loop *loop)
 static void xen_stray_event(evtchn_port_t port)
 {
 	atomic_long_inc(&xen_stray_events);
-	xen_evtchn_abi->mask(port);
+	xen_evtchn_abi->port_mask(port);
 	pr_warn_ratelimited("event on unbound port %u\n", port);
 }
 
@@ -102,8 +102,8 @@ static void xen_rehome_event(struct xen_irq_info *info, unsigned int dead_cpu)
 	if (info->cpu == dead_cpu) {
 		atomic_long_inc(&xen_offline_drops);
 	} else if (!info->mask_reasons && info->port) {
-		xen_evtchn_abi->mask(info->port);
-		xen_evtchn_abi->unmask(info->port);
+		xen_evtchn_abi->port_mask(info->port);
+		xen_evtchn_abi->port_unmask(info->port);
 	}
 	/* A masked port keeps its pending state until it is unmasked. */
 	raw_spin_unlock_irqrestore(&info->mask_lock, flags);
@@ -175,7 +175,7 @@ int xen_evtchn_do_upcall(void)
 		 * up by the next round instead of being lost.
 		 */
 		WRITE_ONCE(vcpu->evtchn_upcall_pending, 0);
-		xen_evtchn_abi->handle_events(&loop);
+		xen_evtchn_abi->scan(&loop);
 		WARN_ON_ONCE(!irqs_disabled());
 		/* Order the scan's reads before the re-check of the flag. */
 		virt_rmb();
