@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) "xen:" KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/export.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -313,6 +314,39 @@ static int xen_attach_new_port(struct xen_irq_info *info, evtchn_port_t port,
 	return rc;
 }
 
+/*
+ * A VIRQ or IPI binding lives on one CPU, which must be able to receive
+ * events before Xen is asked for the port.
+ */
+static struct xen_irq_info *xen_cpu_binding_new(enum xen_irq_kind kind,
+						unsigned int cpu)
+{
+	struct xen_irq_info *info;
+	int rc = xen_evtchn_cpu_ready(cpu);
+
+	if (rc)
+		return ERR_PTR(rc);
+	info = xen_info_alloc(kind);
+	if (!info)
+		return ERR_PTR(-ENOMEM);
+	info->home_cpu = cpu;
+	return info;
+}
+
+/*
+ * @bind_rc is Xen's answer to the bind request; whatever fails from here
+ * on leaves neither the port nor the binding behind.
+ */
+static int xen_cpu_binding_attach(struct xen_irq_info *info, int bind_rc,
+				  evtchn_port_t port, unsigned int cpu)
+{
+	int rc = bind_rc ?: xen_attach_new_port(info, port, cpu);
+
+	if (rc)
+		xen_info_destroy(info);
+	return rc;
+}
+
 static int xen_bind_virq_locked(unsigned int virq, unsigned int cpu,
 				bool percpu)
 {
@@ -322,26 +356,19 @@ static int xen_bind_virq_locked(unsigned int virq, unsigned int cpu,
 
 	if (info)
 		return info->irq;
-	rc = xen_evtchn_cpu_ready(cpu);
-	if (rc)
-		return rc;
-	info = xen_info_alloc(XEN_IRQ_VIRQ);
-	if (!info)
-		return -ENOMEM;
+	info = xen_cpu_binding_new(XEN_IRQ_VIRQ, cpu);
+	if (IS_ERR(info))
+		return PTR_ERR(info);
 	info->u.virq = virq;
-	info->home_cpu = cpu;
 	if (percpu)
 		xen_info_set_chip(info, &xen_percpu_chip, handle_percpu_irq, "virq");
 	else
 		xen_info_set_chip(info, &xen_dyn_chip, handle_edge_irq, "virq");
 
 	rc = xen_hyp_bind_virq(virq, cpu, &port);
-	if (!rc)
-		rc = xen_attach_new_port(info, port, cpu);
-	if (rc) {
-		xen_info_destroy(info);
+	rc = xen_cpu_binding_attach(info, rc, port, cpu);
+	if (rc)
 		return rc;
-	}
 	WRITE_ONCE(per_cpu(xen_cpu_bindings, cpu).virq[virq], info);
 	return info->irq;
 }
@@ -396,23 +423,16 @@ static int xen_bind_ipi_locked(enum ipi_vector ipi, unsigned int cpu)
 
 	if (info)
 		return info->irq;
-	rc = xen_evtchn_cpu_ready(cpu);
-	if (rc)
-		return rc;
-	info = xen_info_alloc(XEN_IRQ_IPI);
-	if (!info)
-		return -ENOMEM;
+	info = xen_cpu_binding_new(XEN_IRQ_IPI, cpu);
+	if (IS_ERR(info))
+		return PTR_ERR(info);
 	info->u.ipi = ipi;
-	info->home_cpu = cpu;
 	xen_info_set_chip(info, &xen_percpu_chip, handle_percpu_irq, "ipi");
 
 	rc = xen_hyp_bind_ipi(cpu, &port);
-	if (!rc)
-		rc = xen_attach_new_port(info, port, cpu);
-	if (rc) {
-		xen_info_destroy(info);
+	rc = xen_cpu_binding_attach(info, rc, port, cpu);
+	if (rc)
 		return rc;
-	}
 	WRITE_ONCE(per_cpu(xen_cpu_bindings, cpu).ipi[ipi], info);
 	WRITE_ONCE(per_cpu(xen_cpu_bindings, cpu).ipi_port[ipi], port);
 	return info->irq;
