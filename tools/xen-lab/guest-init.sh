@@ -35,7 +35,7 @@ percpu_sum() {
 }
 
 show_xen_irqs() {
-	grep -E 'xen-percpu|xen-dyn' /proc/interrupts | sed "s/^ */LAB: irq-$1 /"
+	grep -E 'xen-percpu|xen-dyn|xen-pirq' /proc/interrupts | sed "s/^ */LAB: irq-$1 /"
 }
 
 # Short-lived processes on every CPU make the scheduler send wakeup and
