@@ -245,16 +245,26 @@ static bool xen_hvm_delivery_deferred __initdata;
  * been delivered anyway (no LAPIC, and the global vector is not armed
  * either), so waiting loses nothing: Xen re-raises on registration, and
  * the flag is checked once more below for a Xen that does not.
+ *
+ * Interrupts are on at late time init, but the choice must be made with
+ * them off, as at init_IRQ and in stop_machine on resume: Xen injects the
+ * vector on the hypercall's way back, before xen_percpu_upcall says that
+ * the upcall has to EOI it, and a vector left in service without its EOI
+ * blocks the CPU's timer and IPIs for good (seen on Xen 4.17.5).
  */
 void __init xen_hvm_boot_cpu_lapic_ready(void)
 {
+	unsigned long flags;
+
 	if (!xen_hvm_delivery_deferred)
 		return;
 	xen_hvm_delivery_deferred = false;
+	local_irq_save(flags);
 	xen_hvm_choose_upcall_delivery();
-	xen_hvm_report_delivery();
 	if (xen_percpu_upcall)
 		xen_evtchn_catch_early_upcall();
+	local_irq_restore(flags);
+	xen_hvm_report_delivery();
 }
 
 /**
