@@ -79,6 +79,18 @@ static bool xm_live_lapic_enabled(struct xm_domain *d, unsigned int vcpu)
 }
 
 /*
+ * A vCPU raising its own vector once its LAPIC is on (the boot CPU before
+ * the model marks it running, xmb_early_init()) takes it as Xen would
+ * deliver it: on the way back from the hypercall, interrupts permitting.
+ * Holding it back until later would hide a kernel that is not ready for
+ * the vector it just asked for.
+ */
+static bool xm_live_own_lapic_on(struct xm_domain *d, unsigned int vcpu)
+{
+	return vcpu == smp_processor_id() && d->vcpus[vcpu].lapic_seen_on;
+}
+
+/*
  * The live domain's LAPICs are the real ones, so the model never leaves a
  * bit in a disabled one (the kernel would only report it as "Stale IRR"
  * and the test could not tell whose it was) nor IPIs a CPU that does not
@@ -94,6 +106,8 @@ static void xm_live_lapic_send(struct xm_domain *d, unsigned int vcpu, u8 vector
 		vc->irr_latched = true;
 	else if (xm_live_cpu_takes_irqs(d, vcpu))
 		__apic_send_IPI(vcpu, vector);
+	else if (xm_live_own_lapic_on(d, vcpu))
+		__apic_send_IPI_self(vector);
 	else
 		vc->irr_held = true;
 }
