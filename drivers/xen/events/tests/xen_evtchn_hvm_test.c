@@ -42,7 +42,7 @@
 #define XEH_POLL_MS		5
 #define XEH_QUIET_MS		100	/* how long "nothing more happens" is watched */
 #define XEH_HOTPLUG_CPU		3	/* run-kunit.sh boots with -smp 4 */
-#define XEH_EVENTS		3	/* events per CPU in the EOI accounting */
+#define XEH_EVENTS		3	/* events sent to each CPU in turn */
 #define XEH_XEN_ENOSYS		38	/* Xen's "no such hypercall" errno */
 
 /* The three rungs of the ladder (events_hvm_vector.c). */
@@ -337,7 +337,9 @@ static void xeh_callback_irq_after_boot(struct kunit *test)
  * Events to each CPU in turn arrive once each; the interrupts are the
  * mode's: per-vCPU vectors (and the handler EOIs its LAPIC before running
  * the handlers: the upcall vector is no longer in service there) or the
- * global vector (no LAPIC vector at all). Without a vector nothing can be
+ * global vector (no LAPIC vector at all). Not one interrupt per event: an
+ * event raised while an upcall is already on its way to that CPU (its flag
+ * still set, say for a timer VIRQ) rides on it, as on Xen. Without a vector nothing can be
  * delivered (no platform PCI here): the event stays pending, the kernel
  * survives, the port can be closed.
  */
@@ -368,8 +370,7 @@ static void xeh_events_flow_with_mode_interrupts(struct kunit *test)
 		switch (mode) {
 		case XEH_PERCPU:
 			KUNIT_EXPECT_GE_MSG(test, xm_vector_injections(d, cpu) - vec0,
-					    (unsigned long)XEH_EVENTS,
-					    "CPU %u: per-vCPU vector sends", cpu);
+					    1UL, "CPU %u: per-vCPU vector sends", cpu);
 			KUNIT_EXPECT_EQ_MSG(test, xm_global_injections(d, cpu), glob0,
 					    "CPU %u: global vector in per-vCPU mode", cpu);
 			KUNIT_EXPECT_FALSE_MSG(test, c.apic_isr_upcall,
@@ -378,8 +379,7 @@ static void xeh_events_flow_with_mode_interrupts(struct kunit *test)
 			break;
 		case XEH_GLOBAL:
 			KUNIT_EXPECT_GE_MSG(test, xm_global_injections(d, cpu) - glob0,
-					    (unsigned long)XEH_EVENTS,
-					    "CPU %u: global vector injections", cpu);
+					    1UL, "CPU %u: global vector injections", cpu);
 			KUNIT_EXPECT_EQ_MSG(test, xm_vector_injections(d, cpu), vec0,
 					    "CPU %u: per-vCPU vector in global mode", cpu);
 			break;
@@ -392,8 +392,7 @@ static void xeh_events_flow_with_mode_interrupts(struct kunit *test)
 			break;
 		}
 		if (mode != XEH_NONE)
-			KUNIT_EXPECT_GE_MSG(test, xeh_hv_callbacks(cpu) - hyp0,
-					    (unsigned int)XEH_EVENTS,
+			KUNIT_EXPECT_GE_MSG(test, xeh_hv_callbacks(cpu) - hyp0, 1U,
 					    "CPU %u: HYP callbacks, mode %s", cpu,
 					    xeh_mode_names[mode]);
 		xeh_close(&c);
