@@ -375,8 +375,7 @@ static void xes_irq_during_peer_actor_is_the_kernels(struct kunit *test)
 /* The kernel's own IPIs (event channels here) reach every other CPU. */
 static void xes_smp_ipis_reach_every_cpu(struct kunit *test)
 {
-	unsigned long sends = xm_call_count(xes_live(), __HYPERVISOR_event_channel_op,
-					    EVTCHNOP_send);
+	unsigned long sends = xes_sends();
 	unsigned int cpu, self;
 
 	self = get_cpu();
@@ -385,8 +384,18 @@ static void xes_smp_ipis_reach_every_cpu(struct kunit *test)
 			xes_expect_ipi_works(test, cpu);
 	put_cpu();
 	if (num_online_cpus() > 1)
-		KUNIT_EXPECT_GT(test, xm_call_count(xes_live(), __HYPERVISOR_event_channel_op,
-						    EVTCHNOP_send), sends);
+		KUNIT_EXPECT_GT(test, xes_sends(), sends);
+}
+
+/* A channel whose irq is on XES_HOTPLUG_CPU, for the unplug cases. */
+static void xes_open_on_hotplug_cpu(struct kunit *test, struct xes_chan *c)
+{
+	unsigned int cpu = XES_HOTPLUG_CPU;
+
+	if (!cpu_online(cpu) || !cpu_is_hotpluggable(cpu))
+		kunit_skip(test, "needs hotpluggable CPU %u", cpu);
+	xes_open(test, c);
+	KUNIT_ASSERT_EQ(test, irq_set_affinity(c->irq, cpumask_of(cpu)), 0);
 }
 
 /* Hot-unplug and re-plug of a CPU keeps IPIs and events working on it. */
@@ -395,10 +404,7 @@ static void xes_cpu_hotplug_keeps_events(struct kunit *test)
 	unsigned int cpu = XES_HOTPLUG_CPU;
 	struct xes_chan c;
 
-	if (!cpu_online(cpu) || !cpu_is_hotpluggable(cpu))
-		kunit_skip(test, "needs hotpluggable CPU %u", cpu);
-	xes_open(test, &c);
-	KUNIT_ASSERT_EQ(test, irq_set_affinity(c.irq, cpumask_of(cpu)), 0);
+	xes_open_on_hotplug_cpu(test, &c);
 	KUNIT_ASSERT_EQ(test, remove_cpu(cpu), 0);
 	/* Its irqs moved away: an event still arrives, elsewhere. */
 	xes_peer_send(test, &c);
@@ -425,10 +431,7 @@ static void xes_masked_event_survives_cpu_unplug(struct kunit *test)
 	unsigned int cpu = XES_HOTPLUG_CPU;
 	struct xes_chan c;
 
-	if (!cpu_online(cpu) || !cpu_is_hotpluggable(cpu))
-		kunit_skip(test, "needs hotpluggable CPU %u", cpu);
-	xes_open(test, &c);
-	KUNIT_ASSERT_EQ(test, irq_set_affinity(c.irq, cpumask_of(cpu)), 0);
+	xes_open_on_hotplug_cpu(test, &c);
 	disable_irq(c.irq);
 	xes_peer_send(test, &c);
 	KUNIT_EXPECT_EQ(test, remove_cpu(cpu), 0);
