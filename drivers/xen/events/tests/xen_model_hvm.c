@@ -738,6 +738,18 @@ static void xm_live_vcpu_catch_up(struct xm_domain *d, unsigned int cpu)
 	}
 }
 
+/* The live domain's vCPU behind Linux CPU @cpu, under xm_lock; or NULL. */
+static struct xm_vcpu *xm_live_vcpu_locked(unsigned int cpu,
+					   struct xm_domain **dp)
+{
+	struct xm_domain *d = xm_find_live_locked();
+
+	if (!d || !xm_vcpu_exists(d, cpu))
+		return NULL;
+	*dp = d;
+	return &d->vcpus[cpu];
+}
+
 /**
  * xm_live_vcpu_started() - a CPU of the live domain has started running
  * @cpu: the Linux CPU (its vCPU number)
@@ -749,14 +761,15 @@ static void xm_live_vcpu_catch_up(struct xm_domain *d, unsigned int cpu)
 void xm_live_vcpu_started(unsigned int cpu)
 {
 	struct xm_domain *d;
+	struct xm_vcpu *vc;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&xm_lock, flags);
-	d = xm_find_live_locked();
-	if (d && xm_vcpu_exists(d, cpu)) {
-		d->vcpus[cpu].online = true;
-		d->vcpus[cpu].initialised = true;
-		d->vcpus[cpu].lapic_seen_on = true;
+	vc = xm_live_vcpu_locked(cpu, &d);
+	if (vc) {
+		vc->online = true;
+		vc->initialised = true;
+		vc->lapic_seen_on = true;
 		xm_live_vcpu_catch_up(d, cpu);
 	}
 	raw_spin_unlock_irqrestore(&xm_lock, flags);
@@ -772,13 +785,14 @@ void xm_live_vcpu_started(unsigned int cpu)
 void xm_live_vcpu_stopped(unsigned int cpu)
 {
 	struct xm_domain *d;
+	struct xm_vcpu *vc;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&xm_lock, flags);
-	d = xm_find_live_locked();
-	if (d && xm_vcpu_exists(d, cpu)) {
-		d->vcpus[cpu].online = false;
-		d->vcpus[cpu].lapic_seen_on = false;
+	vc = xm_live_vcpu_locked(cpu, &d);
+	if (vc) {
+		vc->online = false;
+		vc->lapic_seen_on = false;
 	}
 	raw_spin_unlock_irqrestore(&xm_lock, flags);
 }
@@ -802,9 +816,8 @@ void xm_live_vcpu_init(unsigned int cpu)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&xm_lock, flags);
-	d = xm_find_live_locked();
-	if (d && xm_vcpu_exists(d, cpu) && d->vcpus[cpu].initialised) {
-		vc = &d->vcpus[cpu];
+	vc = xm_live_vcpu_locked(cpu, &d);
+	if (vc && vc->initialised) {
 		vc->initialised = false;
 		vc->irr_latched = false;
 		vc->irr_held = false;
@@ -823,13 +836,13 @@ void xm_live_vcpu_init(unsigned int cpu)
 bool xm_live_irr_latched(unsigned int cpu)
 {
 	struct xm_domain *d;
+	struct xm_vcpu *vc;
 	unsigned long flags;
-	bool ret = false;
+	bool ret;
 
 	raw_spin_lock_irqsave(&xm_lock, flags);
-	d = xm_find_live_locked();
-	if (d && xm_vcpu_exists(d, cpu))
-		ret = d->vcpus[cpu].irr_latched;
+	vc = xm_live_vcpu_locked(cpu, &d);
+	ret = vc && vc->irr_latched;
 	raw_spin_unlock_irqrestore(&xm_lock, flags);
 	return ret;
 }
