@@ -282,7 +282,7 @@ void __init xen_evtchn_hvm_delivery_init(void)
 {
 	if (!xen_hvm_domain())
 		return;
-	if (xen_have_vector_callback && xen_hvm_upcall_vector_advertised()) {
+	if (xen_have_vector_callback && xen_hvm_percpu_vector_usable()) {
 		xen_hvm_delivery_deferred = true;
 	} else {
 		xen_hvm_choose_upcall_delivery();
