@@ -172,19 +172,30 @@ static unsigned long xes_sends(void)
  * kernel sends it through Xen and @cpu takes it in its upcall handler. The
  * model's injection count is no evidence: an upcall already on its way to
  * @cpu (its flag still set, say for a timer VIRQ) picks the IPI up without
- * a new injection, as on Xen.
+ * a new injection, as on Xen. Nor does every call send: the scheduler
+ * skips the IPI for an idle CPU that is polling its need-resched flag, and
+ * a call queued behind another one rides on that one's IPI. A few calls
+ * make one that sends.
  */
+#define XES_IPI_TRIES	5
+
 static void xes_expect_ipi_works(struct kunit *test, unsigned int cpu)
 {
-	unsigned int callbacks = xes_hv_callbacks(cpu);
-	unsigned long sends = xes_sends();
-	int ran_on = -1;
+	unsigned int callbacks = xes_hv_callbacks(cpu), i;
+	bool ran = true, sent = false;
 
-	/* EXPECT, not ASSERT: callers may have migration disabled. */
-	KUNIT_EXPECT_EQ(test, smp_call_function_single(cpu, xes_note_cpu, &ran_on, 1), 0);
-	KUNIT_EXPECT_EQ(test, ran_on, (int)cpu);
-	KUNIT_EXPECT_GT_MSG(test, xes_sends(), sends,
-			    "EVTCHNOP_send for the IPI to CPU %u", cpu);
+	for (i = 0; i < XES_IPI_TRIES && !sent; i++) {
+		unsigned long sends = xes_sends();
+		int ran_on = -1;
+
+		if (smp_call_function_single(cpu, xes_note_cpu, &ran_on, 1) ||
+		    ran_on != (int)cpu)
+			ran = false;
+		sent = xes_sends() > sends;
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, ran, "SMP calls ran on CPU %u", cpu);
+	KUNIT_EXPECT_TRUE_MSG(test, sent, "EVTCHNOP_send for the IPI to CPU %u in %u calls",
+			      cpu, XES_IPI_TRIES);
 	KUNIT_EXPECT_GT_MSG(test, xes_hv_callbacks(cpu), callbacks,
 			    "HYP callbacks on CPU %u", cpu);
 }
@@ -378,11 +389,13 @@ static void xes_smp_ipis_reach_every_cpu(struct kunit *test)
 	unsigned long sends = xes_sends();
 	unsigned int cpu, self;
 
-	self = get_cpu();
+	/* Not get_cpu(): a failed expectation allocates its message. */
+	migrate_disable();
+	self = smp_processor_id();
 	for_each_online_cpu(cpu)
 		if (cpu != self)
 			xes_expect_ipi_works(test, cpu);
-	put_cpu();
+	migrate_enable();
 	if (num_online_cpus() > 1)
 		KUNIT_EXPECT_GT(test, xes_sends(), sends);
 }
