@@ -37,148 +37,13 @@
 #include <xen/interface/event_channel.h>
 #include <xen/interface/hvm/params.h>
 #include "xen_model.h"
+#include "xen_evtchn_hvm_util.h"
 
-#define XEH_WAIT_MS		2000	/* an event normally lands in microseconds */
-#define XEH_POLL_MS		5
-#define XEH_QUIET_MS		100	/* how long "nothing more happens" is watched */
 #define XEH_HOTPLUG_CPU		3	/* run-kunit.sh boots with -smp 4 */
 #define XEH_EVENTS		3	/* events sent to each CPU in turn */
 #define XEH_XEN_ENOSYS		38	/* Xen's "no such hypercall" errno */
 
-/* The three rungs of the ladder (events_hvm_vector.c). */
-enum xeh_mode {
-	XEH_PERCPU,
-	XEH_GLOBAL,
-	XEH_NONE,
-};
-
-static const char * const xeh_mode_names[] = {
-	[XEH_PERCPU] = "per-vCPU",
-	[XEH_GLOBAL] = "global",
-	[XEH_NONE] = "none/INTx",
-};
-
-/* A channel: an interdomain one to the peer, or a per-CPU VIRQ. */
-struct xeh_chan {
-	evtchn_port_t local;
-	evtchn_port_t remote;
-	int irq;
-	atomic_t hits;
-	int last_cpu;
-	bool apic_isr_upcall;	/* the upcall vector was in service in the handler */
-};
-
-static struct xm_domain *xeh_peer;
-
 /* --- helpers ------------------------------------------------------------- */
-
-static struct xm_domain *xeh_live(void)
-{
-	return xm_live_domain();
-}
-
-/* Is @vector in service in this CPU's local APIC? */
-static bool xeh_apic_in_service(u8 vector)
-{
-	u32 isr = apic_read(APIC_ISR + 0x10 * (vector / 32));
-
-	return isr & BIT(vector % 32);
-}
-
-static irqreturn_t xeh_handler(int irq, void *dev_id)
-{
-	struct xeh_chan *c = dev_id;
-
-	WRITE_ONCE(c->last_cpu, smp_processor_id());
-	if (xen_percpu_upcall && xeh_apic_in_service(HYPERVISOR_CALLBACK_VECTOR))
-		WRITE_ONCE(c->apic_isr_upcall, true);
-	atomic_inc(&c->hits);
-	return IRQ_HANDLED;
-}
-
-static void xeh_chan_reset(struct xeh_chan *c)
-{
-	atomic_set(&c->hits, 0);
-	c->last_cpu = -1;
-	c->irq = -1;
-	c->apic_isr_upcall = false;
-}
-
-/* A hypercall issued by the peer domain's vCPU 0. */
-static int xeh_peer_op(unsigned int cmd, void *arg)
-{
-	int rc;
-
-	xm_enter(xeh_peer, 0);
-	rc = HYPERVISOR_event_channel_op(cmd, arg);
-	xm_leave();
-	return rc;
-}
-
-static int xeh_peer_send(struct xeh_chan *c)
-{
-	struct evtchn_send send = { .port = c->remote };
-
-	return xeh_peer_op(EVTCHNOP_send, &send);
-}
-
-/* The kernel offers a port, the peer binds it, a handler is bound to ours. */
-static void xeh_open(struct kunit *test, struct xeh_chan *c)
-{
-	struct evtchn_alloc_unbound au = {
-		.dom = DOMID_SELF,
-		.remote_dom = xm_domain_id(xeh_peer),
-	};
-	struct evtchn_bind_interdomain bi = {};
-
-	xeh_chan_reset(c);
-	KUNIT_ASSERT_EQ(test, HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0);
-	c->local = au.port;
-	bi.remote_dom = xm_domain_id(xeh_live());
-	bi.remote_port = c->local;
-	KUNIT_ASSERT_EQ(test, xeh_peer_op(EVTCHNOP_bind_interdomain, &bi), 0);
-	c->remote = bi.local_port;
-	c->irq = bind_evtchn_to_irqhandler(c->local, xeh_handler, 0, "xeh", c);
-	KUNIT_ASSERT_GT(test, c->irq, 0);
-}
-
-static void xeh_close(struct xeh_chan *c)
-{
-	struct evtchn_close cl = { .port = c->remote };
-
-	if (c->irq > 0)
-		unbind_from_irqhandler(c->irq, c);
-	c->irq = -1;
-	xeh_peer_op(EVTCHNOP_close, &cl);
-}
-
-static bool xeh_wait_hits(struct xeh_chan *c, int n)
-{
-	unsigned int waited;
-
-	for (waited = 0; waited < XEH_WAIT_MS; waited += XEH_POLL_MS) {
-		if (atomic_read(&c->hits) >= n)
-			return true;
-		msleep(XEH_POLL_MS);
-	}
-	return atomic_read(&c->hits) >= n;
-}
-
-/* The handler ran exactly @n times and stays there; @what names the input. */
-static bool xeh_expect_hits(struct kunit *test, struct xeh_chan *c, int n,
-			    const char *what)
-{
-	bool ok = true;
-
-	if (n && !xeh_wait_hits(c, n))
-		ok = false;
-	msleep(XEH_QUIET_MS);
-	if (atomic_read(&c->hits) != n)
-		ok = false;
-	KUNIT_EXPECT_TRUE_MSG(test, ok, "%s: handler ran %d times, expected %d",
-			      what, atomic_read(&c->hits), n);
-	return ok;
-}
 
 static unsigned int xeh_hv_callbacks(unsigned int cpu)
 {
@@ -198,14 +63,6 @@ static enum xeh_mode xeh_expected_mode(const struct xm_config *cfg)
 	if (!cfg->no_vector_callback)
 		return XEH_GLOBAL;
 	return XEH_NONE;
-}
-
-/* The rung the kernel is on. */
-static enum xeh_mode xeh_kernel_mode(void)
-{
-	if (!xen_have_vector_callback)
-		return XEH_NONE;
-	return xen_percpu_upcall ? XEH_PERCPU : XEH_GLOBAL;
 }
 
 static void xeh_live_config(struct xm_config *cfg)
@@ -246,36 +103,6 @@ static void xeh_expect_model_mode(struct kunit *test, enum xeh_mode mode,
 				    "%s: no via without platform PCI", what);
 		break;
 	}
-}
-
-static void xeh_note_cpu(void *arg)
-{
-	WRITE_ONCE(*(int *)arg, smp_processor_id());
-}
-
-/* An SMP function call to @cpu runs there (it travels as an event). */
-static bool xeh_ipi_works(unsigned int cpu)
-{
-	int ran_on = -1;
-
-	if (smp_call_function_single(cpu, xeh_note_cpu, &ran_on, 1))
-		return false;
-	return ran_on == (int)cpu;
-}
-
-/* SMP function calls reach every other online CPU. */
-static bool xeh_ipis_work(void)
-{
-	unsigned int cpu, self;
-	bool all = true;
-
-	migrate_disable();
-	self = smp_processor_id();
-	for_each_online_cpu(cpu)
-		if (cpu != self && !xeh_ipi_works(cpu))
-			all = false;
-	migrate_enable();
-	return all;
 }
 
 static void xeh_require_hotplug_cpu(struct kunit *test)
@@ -568,46 +395,6 @@ struct xeh_resume {
 	int raise_rc;
 };
 
-static irqreturn_t xeh_virq_handler(int irq, void *dev_id)
-{
-	return xeh_handler(irq, dev_id);
-}
-
-/* A timer-like per-CPU VIRQ on every online CPU. */
-static void xeh_bind_virqs(struct kunit *test, struct xeh_chan *v)
-{
-	unsigned int cpu;
-
-	for_each_online_cpu(cpu) {
-		xeh_chan_reset(&v[cpu]);
-		v[cpu].irq = bind_virq_to_irqhandler(VIRQ_TIMER, cpu, xeh_virq_handler,
-						     IRQF_PERCPU | IRQF_NOBALANCING,
-						     "xeh-virq", &v[cpu]);
-		KUNIT_EXPECT_GT_MSG(test, v[cpu].irq, 0, "VIRQ_TIMER on CPU %u", cpu);
-	}
-}
-
-static void xeh_unbind_virqs(struct xeh_chan *v)
-{
-	unsigned int cpu;
-
-	for_each_possible_cpu(cpu)
-		if (v[cpu].irq > 0)
-			unbind_from_irqhandler(v[cpu].irq, &v[cpu]);
-}
-
-/* Xen fires every online CPU's VIRQ_TIMER; false if one was not bound. */
-static bool xeh_fire_virqs(struct xeh_chan *v)
-{
-	bool all = true;
-	unsigned int cpu;
-
-	for_each_online_cpu(cpu)
-		if (v[cpu].irq > 0 && !xm_fire_virq(xeh_live(), cpu, VIRQ_TIMER))
-			all = false;
-	return all;
-}
-
 /*
  * drivers/xen/manage.c's xen_suspend(), on CPU 0 under stop_machine, in its
  * order, less what is not about events: syscore and grant tables (none are
@@ -648,20 +435,6 @@ static void xeh_next_config(const struct xm_config *boot, const struct xm_config
 		next->no_upcall_vector_op = true;
 }
 
-/*
- * The toolstack's xenstore and console ports of a new domain are open
- * (bound to the control domain, which exists here: the suite's peer).
- */
-static bool xeh_toolstack_ports_open(void)
-{
-	struct xm_domain *d = xeh_live();
-	evtchn_port_t store = xm_hvm_param(d, HVM_PARAM_STORE_EVTCHN);
-	evtchn_port_t cons = xm_hvm_param(d, HVM_PARAM_CONSOLE_EVTCHN);
-
-	return store && cons && xm_port_state(d, store) != XM_PORT_FREE &&
-	       xm_port_state(d, cons) != XM_PORT_FREE;
-}
-
 struct xeh_row {
 	char from[24];
 	char to[24];
@@ -671,21 +444,6 @@ struct xeh_row {
 static const char *xeh_abi_name(bool fifo)
 {
 	return fifo ? "FIFO" : "2L";
-}
-
-static void xeh_check_virqs(struct kunit *test, struct xeh_chan *v, int n,
-			    const char *what, bool *ok)
-{
-	unsigned int cpu;
-
-	for_each_online_cpu(cpu) {
-		if (!xeh_expect_hits(test, &v[cpu], n, what))
-			*ok = false;
-		if (v[cpu].last_cpu != (int)cpu)
-			*ok = false;
-		KUNIT_EXPECT_EQ_MSG(test, v[cpu].last_cpu, (int)cpu,
-				    "%s: VIRQ of CPU %u taken on", what, cpu);
-	}
 }
 
 static void xeh_run_cell(struct kunit *test, const struct xeh_cell *cell,
@@ -804,20 +562,12 @@ static void xeh_resume_matrix(struct kunit *test)
 
 static int xeh_suite_init(struct kunit_suite *suite)
 {
-	struct xm_config cfg;
-
-	if (!xm_booted_on_model())
-		return 0;
-	xm_config_default(&cfg);
-	cfg.is_control = true;
-	xeh_peer = xm_domain_create(&cfg, XM_DOMID_PEER);
-	return xeh_peer ? 0 : -ENOMEM;
+	return xeh_peer_create();
 }
 
 static void xeh_suite_exit(struct kunit_suite *suite)
 {
-	xm_domain_destroy(xeh_peer);
-	xeh_peer = NULL;
+	xeh_peer_destroy();
 }
 
 /* These suites only make sense on the model's live domain: fail, not skip. */

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Helpers shared by the suites that run on the model's live domain; see
+ * xen_evtchn_hvm_util.h.
+ */
+#include <kunit/test.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/irq.h>
+#include <linux/smp.h>
+#include <asm/apic.h>
+#include <asm/irq_vectors.h>
+#include <asm/xen/events.h>
+#include <asm/xen/hypercall.h>
+#include <xen/events.h>
+#include <xen/interface/hvm/params.h>
+#include "xen_evtchn_hvm_util.h"
+
+const char * const xeh_mode_names[] = {
+	[XEH_PERCPU] = "per-vCPU",
+	[XEH_GLOBAL] = "global",
+	[XEH_NONE] = "none/INTx",
+};
+
+struct xm_domain *xeh_peer;
+
+/* A control domain beside the live one, so that channels have a far end. */
+int xeh_peer_create(void)
+{
+	struct xm_config cfg;
+
+	if (!xm_booted_on_model())
+		return 0;
+	xm_config_default(&cfg);
+	cfg.is_control = true;
+	xeh_peer = xm_domain_create(&cfg, XM_DOMID_PEER);
+	return xeh_peer ? 0 : -ENOMEM;
+}
+
+void xeh_peer_destroy(void)
+{
+	xm_domain_destroy(xeh_peer);
+	xeh_peer = NULL;
+}
+
+struct xm_domain *xeh_live(void)
+{
+	return xm_live_domain();
+}
+
+/* Is @vector in service in this CPU's local APIC? */
+bool xeh_apic_in_service(u8 vector)
+{
+	u32 isr = apic_read(APIC_ISR + 0x10 * (vector / 32));
+
+	return isr & BIT(vector % 32);
+}
+
+irqreturn_t xeh_handler(int irq, void *dev_id)
+{
+	struct xeh_chan *c = dev_id;
+
+	WRITE_ONCE(c->last_cpu, smp_processor_id());
+	if (xen_percpu_upcall && xeh_apic_in_service(HYPERVISOR_CALLBACK_VECTOR))
+		WRITE_ONCE(c->apic_isr_upcall, true);
+	atomic_inc(&c->hits);
+	return IRQ_HANDLED;
+}
+
+void xeh_chan_reset(struct xeh_chan *c)
+{
+	atomic_set(&c->hits, 0);
+	c->last_cpu = -1;
+	c->irq = -1;
+	c->apic_isr_upcall = false;
+}
+
+/* A hypercall issued by the peer domain's vCPU 0. */
+int xeh_peer_op(unsigned int cmd, void *arg)
+{
+	int rc;
+
+	xm_enter(xeh_peer, 0);
+	rc = HYPERVISOR_event_channel_op(cmd, arg);
+	xm_leave();
+	return rc;
+}
+
+int xeh_peer_send(struct xeh_chan *c)
+{
+	struct evtchn_send send = { .port = c->remote };
+
+	return xeh_peer_op(EVTCHNOP_send, &send);
+}
+
+/* The kernel offers a port, the peer binds it, a handler is bound to ours. */
+void xeh_open(struct kunit *test, struct xeh_chan *c)
+{
+	struct evtchn_alloc_unbound au = {
+		.dom = DOMID_SELF,
+		.remote_dom = xm_domain_id(xeh_peer),
+	};
+	struct evtchn_bind_interdomain bi = {};
+
+	xeh_chan_reset(c);
+	KUNIT_ASSERT_EQ(test, HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0);
+	c->local = au.port;
+	bi.remote_dom = xm_domain_id(xeh_live());
+	bi.remote_port = c->local;
+	KUNIT_ASSERT_EQ(test, xeh_peer_op(EVTCHNOP_bind_interdomain, &bi), 0);
+	c->remote = bi.local_port;
+	c->irq = bind_evtchn_to_irqhandler(c->local, xeh_handler, 0, "xeh", c);
+	KUNIT_ASSERT_GT(test, c->irq, 0);
+}
+
+void xeh_close(struct xeh_chan *c)
+{
+	struct evtchn_close cl = { .port = c->remote };
+
+	if (c->irq > 0)
+		unbind_from_irqhandler(c->irq, c);
+	c->irq = -1;
+	xeh_peer_op(EVTCHNOP_close, &cl);
+}
+
+bool xeh_wait_hits(struct xeh_chan *c, int n)
+{
+	unsigned int waited;
+
+	for (waited = 0; waited < XEH_WAIT_MS; waited += XEH_POLL_MS) {
+		if (atomic_read(&c->hits) >= n)
+			return true;
+		msleep(XEH_POLL_MS);
+	}
+	return atomic_read(&c->hits) >= n;
+}
+
+/* The handler ran exactly @n times and stays there; @what names the input. */
+bool xeh_expect_hits(struct kunit *test, struct xeh_chan *c, int n,
+		     const char *what)
+{
+	bool ok = true;
+
+	if (n && !xeh_wait_hits(c, n))
+		ok = false;
+	msleep(XEH_QUIET_MS);
+	if (atomic_read(&c->hits) != n)
+		ok = false;
+	KUNIT_EXPECT_TRUE_MSG(test, ok, "%s: handler ran %d times, expected %d",
+			      what, atomic_read(&c->hits), n);
+	return ok;
+}
+
+/* The rung the kernel is on. */
+enum xeh_mode xeh_kernel_mode(void)
+{
+	if (!xen_have_vector_callback)
+		return XEH_NONE;
+	return xen_percpu_upcall ? XEH_PERCPU : XEH_GLOBAL;
+}
+
+static void xeh_note_cpu(void *arg)
+{
+	WRITE_ONCE(*(int *)arg, smp_processor_id());
+}
+
+/* An SMP function call to @cpu runs there (it travels as an event). */
+bool xeh_ipi_works(unsigned int cpu)
+{
+	int ran_on = -1;
+
+	if (smp_call_function_single(cpu, xeh_note_cpu, &ran_on, 1))
+		return false;
+	return ran_on == (int)cpu;
+}
+
+/* SMP function calls reach every other online CPU. */
+bool xeh_ipis_work(void)
+{
+	unsigned int cpu, self;
+	bool all = true;
+
+	migrate_disable();
+	self = smp_processor_id();
+	for_each_online_cpu(cpu)
+		if (cpu != self && !xeh_ipi_works(cpu))
+			all = false;
+	migrate_enable();
+	return all;
+}
+
+irqreturn_t xeh_virq_handler(int irq, void *dev_id)
+{
+	return xeh_handler(irq, dev_id);
+}
+
+/* A timer-like per-CPU VIRQ on every online CPU. */
+void xeh_bind_virqs(struct kunit *test, struct xeh_chan *v)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		xeh_chan_reset(&v[cpu]);
+		v[cpu].irq = bind_virq_to_irqhandler(VIRQ_TIMER, cpu, xeh_virq_handler,
+						     IRQF_PERCPU | IRQF_NOBALANCING,
+						     "xeh-virq", &v[cpu]);
+		KUNIT_EXPECT_GT_MSG(test, v[cpu].irq, 0, "VIRQ_TIMER on CPU %u", cpu);
+	}
+}
+
+void xeh_unbind_virqs(struct xeh_chan *v)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (v[cpu].irq > 0)
+			unbind_from_irqhandler(v[cpu].irq, &v[cpu]);
+}
+
+/* Xen fires every online CPU's VIRQ_TIMER; false if one was not bound. */
+bool xeh_fire_virqs(struct xeh_chan *v)
+{
+	bool all = true;
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		if (v[cpu].irq > 0 && !xm_fire_virq(xeh_live(), cpu, VIRQ_TIMER))
+			all = false;
+	return all;
+}
+
+/*
+ * The toolstack's xenstore and console ports of a new domain are open
+ * (bound to the control domain, which exists here: the suite's peer).
+ */
+bool xeh_toolstack_ports_open(void)
+{
+	struct xm_domain *d = xeh_live();
+	evtchn_port_t store = xm_hvm_param(d, HVM_PARAM_STORE_EVTCHN);
+	evtchn_port_t cons = xm_hvm_param(d, HVM_PARAM_CONSOLE_EVTCHN);
+
+	return store && cons && xm_port_state(d, store) != XM_PORT_FREE &&
+	       xm_port_state(d, cons) != XM_PORT_FREE;
+}
+
+void xeh_check_virqs(struct kunit *test, struct xeh_chan *v, int n,
+		     const char *what, bool *ok)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		if (!xeh_expect_hits(test, &v[cpu], n, what))
+			*ok = false;
+		if (v[cpu].last_cpu != (int)cpu)
+			*ok = false;
+		KUNIT_EXPECT_EQ_MSG(test, v[cpu].last_cpu, (int)cpu,
+				    "%s: VIRQ of CPU %u taken on", what, cpu);
+	}
+}
+
