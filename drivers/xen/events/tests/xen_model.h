@@ -264,6 +264,16 @@ struct shared_info *xm_shared_info(struct xm_domain *d);
 long xm_shared_info_gfn(struct xm_domain *d);	/* -1 when not mapped */
 struct vcpu_info *xm_vcpu_info(struct xm_domain *d, unsigned int vcpu);
 bool xm_vcpu_info_registered(struct xm_domain *d, unsigned int vcpu);
+/*
+ * Every guest frame Xen writes for @d (shared_info, vcpu_info, runstate and
+ * time areas, FIFO control blocks and event array): up to @max in @gfns,
+ * the count returned.
+ */
+unsigned int xm_frames_in_use(struct xm_domain *d, u64 *gfns, unsigned int max);
+/* The runstate area @vcpu registered (a guest virtual address), or 0. */
+unsigned long xm_runstate_area(struct xm_domain *d, unsigned int vcpu);
+/* @gfn was emptied by XENMEM_remove_from_physmap and not populated since. */
+bool xm_gfn_is_hole(struct xm_domain *d, u64 gfn);
 
 /* Upcall delivery, per vCPU. */
 u64 xm_callback_irq(struct xm_domain *d);	/* raw stored value */

@@ -472,6 +472,8 @@ void xm_domain_setup_state(struct xm_domain *d, const struct xm_config *cfg,
 	clear_page(d->xen_shinfo);	/* spec 1.3: zero-filled, all unmasked */
 	d->shinfo = d->xen_shinfo;
 	d->shinfo_gfn = -1;
+	d->nr_holes = 0;
+	d->populated = 0;
 	xm_hvm_reset_delivery(d);
 	for (v = 0; v < XM_MAX_VCPUS; v++) {
 		struct xm_vcpu *vc = &d->vcpus[v];
@@ -479,7 +481,8 @@ void xm_domain_setup_state(struct xm_domain *d, const struct xm_config *cfg,
 		vc->online = true;
 		vc->vi_registered = false;
 		vc->vi_area = NULL;
-		vc->runstate_registered = false;
+		vc->runstate_area = 0;
+		vc->time_area = 0;
 		vc->polling = false;
 	}
 }

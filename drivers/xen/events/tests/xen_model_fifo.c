@@ -278,7 +278,7 @@ long xm_fifo_init_control(struct xm_caller *c, unsigned long arg)
 	if (d->fifo && vc->fifo_cb)
 		return -EINVAL;
 	/* On a first call this failure leaves the domain 2-level. */
-	if (!xm_gfn_is_ram(a.control_gfn))
+	if (!xm_gfn_usable(d, a.control_gfn))
 		return -EINVAL;
 	if (!d->fifo) {
 		/* spec 4.12 step 1-2: empty queues for all vCPUs, no pages. */
@@ -312,7 +312,7 @@ long xm_fifo_expand_array(struct xm_caller *c, unsigned long arg)
 		return -EOPNOTSUPP;
 	if (d->fifo_nr_pages >= XM_FIFO_MAX_PAGES)
 		return -ENOSPC;
-	if (!xm_gfn_is_ram(a.array_gfn))
+	if (!xm_gfn_usable(d, a.array_gfn))
 		return -EINVAL;
 	/* Xen does not initialise the page; the guest masks every word. */
 	d->fifo_pages[d->fifo_nr_pages++] = pfn_to_kaddr(a.array_gfn);

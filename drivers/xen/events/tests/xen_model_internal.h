@@ -33,6 +33,7 @@
 #define XM_POLL_MAX_PORTS	128	/* spec 10/sched: do_poll's limit */
 #define XM_DEFAULT_MAX_PORT	1023	/* libxl's max_event_channels, spec 11 */
 #define XM_DEFAULT_NR_GSIS	48
+#define XM_MAX_HOLES		16	/* gfns emptied by remove_from_physmap */
 
 /* Per-port state, spec 2. */
 struct xm_port {
@@ -59,7 +60,8 @@ struct xm_vcpu {
 	/* vcpu_info: default slot (or dummy) unless registered, spec 8. */
 	bool vi_registered;
 	struct vcpu_info *vi_area;
-	bool runstate_registered;
+	unsigned long runstate_area;	/* guest virtual address; 0: none */
+	unsigned long time_area;	/* guest virtual address; 0: none */
 	u8 upcall_vector;		/* spec 7.2; 0: none */
 	struct xm_lapic lapic;
 	unsigned long vector_injections;
@@ -120,6 +122,10 @@ struct xm_domain {
 	struct shared_info *xen_shinfo;
 	struct shared_info *shinfo;
 	long shinfo_gfn;
+	/* Gfns left without a page (hibernation.rst, Xen fact 7), until populated. */
+	u64 holes[XM_MAX_HOLES];
+	unsigned int nr_holes;
+	unsigned long populated;	/* extents XENMEM_populate_physmap filled */
 
 	/* HVM, spec 7. */
 	u64 params[XM_HVM_NR_PARAMS];
@@ -161,6 +167,7 @@ bool xm_may_target(const struct xm_caller *c, const struct xm_domain *t);
 bool xm_is_live(const struct xm_domain *d);
 struct xm_domain *xm_find_live_locked(void);
 bool xm_gfn_is_ram(u64 gfn);
+bool xm_gfn_usable(const struct xm_domain *d, u64 gfn);
 int xm_copy_in(void *dst, unsigned long src, size_t size);
 int xm_copy_out(unsigned long dst, const void *src, size_t size);
 

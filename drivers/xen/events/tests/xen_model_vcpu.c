@@ -8,6 +8,7 @@
 #include <linux/types.h>
 #include <linux/mm.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/memory.h>
 #include "xen_model_internal.h"
@@ -47,7 +48,7 @@ static long xm_check_vcpu_info_418(struct xm_domain *d, unsigned int vcpu,
 		return -ENXIO;
 	if (a->offset & 7)
 		return -ENXIO;
-	if (!xm_gfn_is_ram(a->mfn))
+	if (!xm_gfn_usable(d, a->mfn))
 		return -EINVAL;
 	return 0;
 }
@@ -65,7 +66,7 @@ static long xm_check_vcpu_info_417(struct xm_caller *c, unsigned int vcpu,
 	/* Only on oneself, or on a vCPU that is down. */
 	if (vcpu != c->vcpu && d->vcpus[vcpu].online)
 		return -EINVAL;
-	if (!xm_gfn_is_ram(a->mfn))
+	if (!xm_gfn_usable(d, a->mfn))
 		return -EINVAL;
 	return 0;
 }
@@ -113,7 +114,12 @@ static long xm_register_vcpu_info(struct xm_caller *c, unsigned int vcpu,
 	return 0;
 }
 
-/* The runstate area is remembered, not written: nothing here reads it. */
+/*
+ * Documentation/virt/xen/hibernation.rst, Xen fact 5: runstate and time areas
+ * are guest virtual addresses; the model
+ * remembers them (nothing here writes them) so that a test can tell whose
+ * they are. An address of 0 registers none: Xen stops writing.
+ */
 static long xm_register_runstate(struct xm_caller *c, unsigned int vcpu,
 				 unsigned long arg)
 {
@@ -121,7 +127,18 @@ static long xm_register_runstate(struct xm_caller *c, unsigned int vcpu,
 
 	if (xm_copy_in(&a, arg, sizeof(a)))
 		return -EFAULT;
-	c->d->vcpus[vcpu].runstate_registered = true;
+	c->d->vcpus[vcpu].runstate_area = (unsigned long)a.addr.v;
+	return 0;
+}
+
+static long xm_register_time_area(struct xm_caller *c, unsigned int vcpu,
+				  unsigned long arg)
+{
+	struct vcpu_register_time_memory_area a;
+
+	if (xm_copy_in(&a, arg, sizeof(a)))
+		return -EFAULT;
+	c->d->vcpus[vcpu].time_area = (unsigned long)a.addr.v;
 	return 0;
 }
 
@@ -155,6 +172,8 @@ long xm_vcpu_op(struct xm_caller *c, unsigned int cmd, unsigned int vcpuid,
 		return xm_register_runstate(c, vcpuid, arg);
 	case VCPUOP_register_vcpu_info:
 		return xm_register_vcpu_info(c, vcpuid, arg);
+	case VCPUOP_register_vcpu_time_memory_area:
+		return xm_register_time_area(c, vcpuid, arg);
 	case VCPUOP_send_nmi:
 		d->vcpus[vcpuid].nmis++;
 		return 0;
@@ -171,7 +190,8 @@ void xm_drop_vcpu_info(struct xm_domain *d)
 	for (v = 0; v < XM_MAX_VCPUS; v++) {
 		d->vcpus[v].vi_registered = false;
 		d->vcpus[v].vi_area = NULL;
-		d->vcpus[v].runstate_registered = false;
+		d->vcpus[v].runstate_area = 0;
+		d->vcpus[v].time_area = 0;
 	}
 }
 
@@ -207,6 +227,49 @@ static void xm_map_shared_info(struct xm_domain *d, u64 gfn)
 	d->shinfo_gfn = gfn;
 }
 
+/* --- holes in the physical map (hibernation.rst, Xen fact 7) ------------- */
+
+static int xm_hole_index(const struct xm_domain *d, u64 gfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nr_holes; i++)
+		if (d->holes[i] == gfn)
+			return i;
+	return -1;
+}
+
+/**
+ * xm_gfn_usable() - does a guest frame hold RAM the domain may hand to Xen?
+ * @d: the domain
+ * @gfn: the frame
+ *
+ * Return: true for RAM that no XENMEM_remove_from_physmap emptied since.
+ */
+bool xm_gfn_usable(const struct xm_domain *d, u64 gfn)
+{
+	return xm_gfn_is_ram(gfn) && xm_hole_index(d, gfn) < 0;
+}
+
+/* The model cannot take real memory away; it remembers the frame as empty. */
+static int xm_make_hole(struct xm_domain *d, u64 gfn)
+{
+	if (xm_hole_index(d, gfn) >= 0)
+		return 0;
+	if (d->nr_holes >= XM_MAX_HOLES)
+		return -ENOMEM;
+	d->holes[d->nr_holes++] = gfn;
+	return 0;
+}
+
+static void xm_fill_hole(struct xm_domain *d, u64 gfn)
+{
+	int i = xm_hole_index(d, gfn);
+
+	if (i >= 0)
+		d->holes[i] = d->holes[--d->nr_holes];
+}
+
 static long xm_add_to_physmap(struct xm_caller *c, unsigned long arg)
 {
 	struct xen_add_to_physmap a;
@@ -227,8 +290,73 @@ static long xm_add_to_physmap(struct xm_caller *c, unsigned long arg)
 	/* Not RAM: treated as an MMIO-direct gfn. */
 	if (!xm_gfn_is_ram(a.gpfn))
 		return -EPERM;
+	/* Fact 7: the old gfn is left empty; the new one is filled by it. */
+	if (d->shinfo_gfn >= 0 && d->shinfo_gfn != (long)a.gpfn &&
+	    xm_make_hole(d, d->shinfo_gfn))
+		return -ENOMEM;
+	xm_fill_hole(d, a.gpfn);
 	xm_map_shared_info(d, a.gpfn);
 	return 0;
+}
+
+/*
+ * hibernation.rst, Xen fact 7 (xen/common/memory.c,
+ * xen/arch/x86/mm/p2m.c): the page at the gfn leaves the physical
+ * map. Xen's own pages (here: shared_info) stay Xen's, with their
+ * contents, and keep being written where Xen keeps them; RAM is freed.
+ */
+static long xm_remove_from_physmap(struct xm_caller *c, unsigned long arg)
+{
+	struct xen_remove_from_physmap a;
+	struct xm_domain *d;
+
+	if (xm_copy_in(&a, arg, sizeof(a)))
+		return -EFAULT;
+	d = xm_lookup_arg(c, a.domid);
+	if (!d)
+		return -ESRCH;
+	if (!xm_may_target(c, d))
+		return -EPERM;
+	if (d->shinfo_gfn == (long)a.gpfn) {
+		xm_unmap_shared_info(d, true);
+		return xm_make_hole(d, a.gpfn);
+	}
+	if (!xm_gfn_usable(d, a.gpfn))
+		return -ENOENT;
+	return xm_make_hole(d, a.gpfn);
+}
+
+/*
+ * hibernation.rst, Xen fact 7: order-0 extents only; a gfn that already
+ * holds RAM is counted
+ * as done. Returns the number of extents done, as Xen does.
+ */
+static long xm_populate_physmap(struct xm_caller *c, unsigned long arg)
+{
+	struct xen_memory_reservation r;
+	struct xm_domain *d;
+	unsigned long i;
+	xen_pfn_t gfn;
+
+	if (xm_copy_in(&r, arg, sizeof(r)))
+		return -EFAULT;
+	d = xm_lookup_arg(c, r.domid);
+	if (!d)
+		return -ESRCH;
+	if (!xm_may_target(c, d))
+		return -EPERM;
+	if (r.extent_order)
+		return -EINVAL;
+	for (i = 0; i < r.nr_extents; i++) {
+		if (xm_copy_in(&gfn, (unsigned long)(r.extent_start + i),
+			       sizeof(gfn)))
+			return i ?: -EFAULT;
+		if (!xm_gfn_is_ram(gfn))
+			return i;
+		xm_fill_hole(d, gfn);
+		d->populated++;
+	}
+	return i;
 }
 
 /**
@@ -237,13 +365,20 @@ static long xm_add_to_physmap(struct xm_caller *c, unsigned long arg)
  * @cmd: the sub-op (bits 5:0 of the first argument)
  * @arg: guest address of its argument
  *
- * Return: 0 or a negative errno.
+ * Return: 0, the number of extents done (populate), or a negative errno.
  */
 long xm_memory_op(struct xm_caller *c, unsigned int cmd, unsigned long arg)
 {
-	if (cmd == XENMEM_add_to_physmap)
+	switch (cmd) {
+	case XENMEM_add_to_physmap:
 		return xm_add_to_physmap(c, arg);
-	return -XM_ENOSYS;
+	case XENMEM_remove_from_physmap:
+		return xm_remove_from_physmap(c, arg);
+	case XENMEM_populate_physmap:
+		return xm_populate_physmap(c, arg);
+	default:
+		return -XM_ENOSYS;
+	}
 }
 
 /* --- inspection ------------------------------------------------------------- */
@@ -317,4 +452,90 @@ void xm_vcpu_set_online(struct xm_domain *d, unsigned int vcpu, bool online)
 	raw_spin_lock_irqsave(&xm_lock, flags);
 	d->vcpus[vcpu].online = online;
 	raw_spin_unlock_irqrestore(&xm_lock, flags);
+}
+
+/* A guest virtual address the model was given, as a guest frame. */
+static long xm_area_gfn(unsigned long addr)
+{
+	if (!addr)
+		return -1;
+	if (virt_addr_valid((void *)addr))
+		return PHYS_PFN(__pa(addr));
+	if (is_vmalloc_addr((void *)addr))
+		return vmalloc_to_pfn((void *)addr);
+	return -1;
+}
+
+static void xm_note_frame(u64 *gfns, unsigned int max, unsigned int *n,
+			  long gfn)
+{
+	if (gfn < 0)
+		return;
+	if (*n < max)
+		gfns[*n] = gfn;
+	(*n)++;
+}
+
+/**
+ * xm_frames_in_use() - every guest frame Xen writes for a domain right now
+ * @d: the domain
+ * @gfns: filled with up to @max frames (a frame may appear more than once)
+ * @max: room in @gfns
+ *
+ * shared_info, registered vcpu_info areas, runstate and time areas, FIFO
+ * control blocks and event-array pages.
+ *
+ * Return: how many there are (more than @max means @gfns is cut short).
+ */
+unsigned int xm_frames_in_use(struct xm_domain *d, u64 *gfns, unsigned int max)
+{
+	unsigned int n = 0, v, i;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&xm_lock, flags);
+	xm_note_frame(gfns, max, &n, d->shinfo_gfn);
+	for (v = 0; v < d->cfg.nr_vcpus; v++) {
+		const struct xm_vcpu *vc = &d->vcpus[v];
+
+		if (vc->vi_registered)
+			xm_note_frame(gfns, max, &n, xm_area_gfn((unsigned long)vc->vi_area));
+		xm_note_frame(gfns, max, &n, xm_area_gfn(vc->runstate_area));
+		xm_note_frame(gfns, max, &n, xm_area_gfn(vc->time_area));
+		if (d->fifo && vc->fifo_cb)
+			xm_note_frame(gfns, max, &n, xm_area_gfn((unsigned long)vc->fifo_cb));
+	}
+	for (i = 0; d->fifo && i < d->fifo_nr_pages; i++)
+		xm_note_frame(gfns, max, &n, xm_area_gfn((unsigned long)d->fifo_pages[i]));
+	raw_spin_unlock_irqrestore(&xm_lock, flags);
+	return n;
+}
+
+/**
+ * xm_runstate_area() - the runstate area a vCPU registered
+ * @d: the domain
+ * @vcpu: the vCPU
+ *
+ * Return: its guest virtual address, or 0 for none.
+ */
+unsigned long xm_runstate_area(struct xm_domain *d, unsigned int vcpu)
+{
+	return xm_vcpu_exists(d, vcpu) ? READ_ONCE(d->vcpus[vcpu].runstate_area) : 0;
+}
+
+/**
+ * xm_gfn_is_hole() - was a frame emptied and not populated since?
+ * @d: the domain
+ * @gfn: the frame
+ *
+ * Return: true while XENMEM_remove_from_physmap left it without a page.
+ */
+bool xm_gfn_is_hole(struct xm_domain *d, u64 gfn)
+{
+	unsigned long flags;
+	bool hole;
+
+	raw_spin_lock_irqsave(&xm_lock, flags);
+	hole = xm_hole_index(d, gfn) >= 0;
+	raw_spin_unlock_irqrestore(&xm_lock, flags);
+	return hole;
 }
