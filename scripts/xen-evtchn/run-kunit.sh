@@ -10,8 +10,11 @@
 #   bare:        no xen_model parameter, the scratch-domain suites (xen_model*)
 #   fifo:        xen_model=fifo,percpu: the scenario and FIFO suites and one
 #                cell of the ABI matrix (xen_evtchn_[sfm]*)
-#   fifo-upcall: the same model, the HVM suites (upcall delivery and the
-#                resume matrix from FIFO, per-vCPU: xen_evtchn_hvm_*)
+#   fifo-upcall: the same model, the HVM suites (upcall delivery, the
+#                resume and hibernation matrices from FIFO, per-vCPU:
+#                xen_evtchn_hvm_*), every vCPU with a registered vcpu_info
+#                (xen_vcpu_info=register; the other boots keep the
+#                shared-info slots, the default of a hibernation kernel)
 #   2l:          xen_model=2l: scenario, HVM (2-level, global vector, the
 #                resume matrix included) and one matrix cell (xen_evtchn_[shm]*)
 #   fifo-global: FIFO, global vector: the HVM suites (xen_evtchn_hvm_*)
@@ -26,7 +29,9 @@
 #
 # Each ABI matrix cell prints a "matrix:" row, and each resume matrix (the
 # four boots running xen_evtchn_hvm_resume: {FIFO, 2L} x {per-vCPU,
-# global}) prints "resume:" rows; both are collected into tables at the end.
+# global}) prints "resume:" rows, each hibernation handover matrix (the
+# same four boots, xen_evtchn_hvm_hibernate) "hibernate:" rows; they are
+# collected into tables at the end.
 #
 # Not in the list: the demonstration that the upcall suite catches the old
 # order of registering a CPU's vector from the hotplug prepare step (the
@@ -73,7 +78,7 @@ export CCACHE_BASEDIR=$tree
 
 default_boots='bare||xen_model*
 fifo|xen_model=fifo,percpu|xen_evtchn_[sfm]*
-fifo-upcall|xen_model=fifo,percpu|xen_evtchn_hvm_*
+fifo-upcall|xen_model=fifo,percpu xen_vcpu_info=register|xen_evtchn_hvm_*
 2l|xen_model=2l|xen_evtchn_[shm]*
 fifo-global|xen_model=fifo,nopercpu|xen_evtchn_hvm_*
 2l-percpu|xen_model=2l,percpu|xen_evtchn_hvm_*
@@ -191,6 +196,24 @@ if [ -n "$rows" ]; then
 	header=
 	while IFS= read -r row; do
 		row=${row#resume: }
+		case "$row" in
+		"| boot "*)
+			[ -z "$header" ] && { header=$row; echo "  $row"; }
+			;;
+		*)
+			echo "  $row"
+			;;
+		esac
+	done <<<"$rows"
+fi
+
+# The hibernation handover matrix: boot kernel -> this boot's image.
+rows=$(grep -ho 'hibernate: |.*' "$out"/test-*.log 2>/dev/null)
+if [ -n "$rows" ]; then
+	echo "run-kunit: hibernation handover matrix (boot kernel -> image of each boot):"
+	header=
+	while IFS= read -r row; do
+		row=${row#hibernate: }
 		case "$row" in
 		"| boot "*)
 			[ -z "$header" ] && { header=$row; echo "  $row"; }

@@ -135,6 +135,11 @@ void xen_hvm_init_shared_info(void)
 		       xen_hvm_shinfo_pfn, rc);
 }
 
+unsigned long xen_hvm_shared_info_pfn(void)
+{
+	return xen_hvm_shinfo_pfn;
+}
+
 /* A RAM page from 4 KiB up that nothing has reserved yet, or 0. */
 static phys_addr_t __init xen_hvm_find_shinfo_page(void)
 {
@@ -191,6 +196,177 @@ static void __init xen_hvm_read_platform_info(void)
 		this_cpu_write(xen_vcpu_id, ebx);
 	else
 		this_cpu_write(xen_vcpu_id, smp_processor_id());
+}
+
+/*
+ * Where Xen writes each vCPU's vcpu_info. A registered area
+ * (VCPUOP_register_vcpu_info) can never be moved or dropped while the
+ * domain lives, so it pins a page of whichever kernel registered it. A
+ * kernel that may hand its domain to a hibernation image (another kernel
+ * instance, whose per-CPU areas may lie elsewhere) therefore keeps vCPUs
+ * below MAX_VIRT_CPUS (32) on their slot in the shared-info page, which
+ * the handover can unmap and the image map again at its own frame. vCPUs
+ * from there on have no slot and always register. "xen_vcpu_info=register"
+ * or "=slot" overrides the choice.
+ */
+static bool xen_hvm_use_vcpu_slots __ro_after_init = IS_ENABLED(CONFIG_HIBERNATION);
+
+static int __init xen_hvm_param_vcpu_info(char *arg)
+{
+	if (arg && !strcmp(arg, "slot"))
+		xen_hvm_use_vcpu_slots = true;
+	else if (arg && !strcmp(arg, "register"))
+		xen_hvm_use_vcpu_slots = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+early_param("xen_vcpu_info", xen_hvm_param_vcpu_info);
+
+/* CPUs whose per-CPU vcpu_info area Xen writes in the current domain. */
+static struct cpumask xen_hvm_vcpu_areas;
+
+/**
+ * xen_hvm_vcpu_area() - this CPU's own vcpu_info area (registered or not)
+ * @cpu: the CPU
+ *
+ * Return: the per-CPU area a registration of @cpu names.
+ */
+struct vcpu_info *xen_hvm_vcpu_area(unsigned int cpu)
+{
+	return &per_cpu(xen_vcpu_info, cpu);
+}
+
+/**
+ * xen_hvm_vcpu_wants_area() - must this CPU's vCPU register an area?
+ * @cpu: the CPU
+ *
+ * Return: true if the vCPU has no shared-info slot, or registration is the
+ * policy.
+ */
+bool xen_hvm_vcpu_wants_area(unsigned int cpu)
+{
+	return !xen_hvm_use_vcpu_slots || xen_vcpu_nr(cpu) >= MAX_VIRT_CPUS;
+}
+
+/**
+ * xen_hvm_register_vcpu_area() - VCPUOP_register_vcpu_info for one CPU
+ * @cpu: the CPU whose per-CPU area is registered
+ *
+ * Xen accepts it from the vCPU itself, or for a vCPU that is down. Marks
+ * the area live and points the CPU at it on success.
+ *
+ * Return: 0 or Xen's error.
+ */
+int xen_hvm_register_vcpu_area(unsigned int cpu)
+{
+	struct vcpu_info *area = xen_hvm_vcpu_area(cpu);
+	struct vcpu_register_vcpu_info req = {
+		.mfn = arbitrary_virt_to_mfn(area),
+		.offset = offset_in_page(area),
+	};
+	int rc;
+
+	rc = HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, xen_vcpu_nr(cpu),
+				&req);
+	if (!rc)
+		xen_hvm_adopt_vcpu_area(cpu);
+	return rc;
+}
+
+/**
+ * xen_hvm_adopt_vcpu_area() - Xen already writes this CPU's per-CPU area
+ * @cpu: the CPU
+ *
+ * For a registration made earlier in this domain: by this kernel before
+ * the CPU went offline, or by the boot kernel of a hibernation restore at
+ * the very same address.
+ */
+void xen_hvm_adopt_vcpu_area(unsigned int cpu)
+{
+	cpumask_set_cpu(cpu, &xen_hvm_vcpu_areas);
+	per_cpu(xen_vcpu, cpu) = xen_hvm_vcpu_area(cpu);
+}
+
+/**
+ * xen_hvm_vcpu_area_live() - does Xen write this CPU's per-CPU area?
+ * @cpu: the CPU
+ *
+ * Return: true after a registration in the current domain.
+ */
+bool xen_hvm_vcpu_area_live(unsigned int cpu)
+{
+	return cpumask_test_cpu(cpu, &xen_hvm_vcpu_areas);
+}
+
+/**
+ * xen_hvm_forget_vcpu_areas() - a new domain has no registration at all
+ *
+ * After save/restore or a hibernation restore. Every CPU reads its
+ * shared-info slot (or nothing, from vCPU 32 on) until placed again.
+ */
+void xen_hvm_forget_vcpu_areas(void)
+{
+	unsigned int cpu;
+
+	cpumask_clear(&xen_hvm_vcpu_areas);
+	for_each_possible_cpu(cpu)
+		xen_vcpu_info_reset(cpu);
+}
+
+/*
+ * The registration already exists when Xen says -EBUSY (4.18 on), or
+ * -EINVAL for a vCPU that may register (itself, or down) before 4.18. Only
+ * an earlier kernel of this domain can have made it (kexec without soft
+ * reset, an unknown hibernation boot kernel); its area is taken to be ours.
+ */
+static bool xen_hvm_area_exists(unsigned int cpu, int rc)
+{
+	if (rc == -EBUSY)
+		return true;
+	return rc == -EINVAL && (cpu == smp_processor_id() ||
+		!HYPERVISOR_vcpu_op(VCPUOP_is_up, xen_vcpu_nr(cpu), NULL));
+}
+
+/**
+ * xen_hvm_place_vcpu_info() - give a CPU that is about to run its vcpu_info
+ * @cpu: the CPU; it is either the calling one or not running yet
+ *
+ * At boot (CPU 0) and from the CPU hotplug prepare step. A vCPU parked
+ * by an earlier kernel (a hibernation boot kernel, or this kernel before a
+ * restore) may still be up in Xen's eyes; it is stopped first so that Xen
+ * accepts the registration: the bring-up that follows resets it anyway.
+ *
+ * Return: 0, or Xen's error when a vCPU without a shared-info slot could
+ * not register (it would get no events).
+ */
+int xen_hvm_place_vcpu_info(unsigned int cpu)
+{
+	unsigned int nr = xen_vcpu_nr(cpu);
+	int rc;
+
+	if (xen_hvm_vcpu_area_live(cpu)) {
+		per_cpu(xen_vcpu, cpu) = xen_hvm_vcpu_area(cpu);
+		return 0;
+	}
+	xen_vcpu_info_reset(cpu);
+	if (!xen_hvm_vcpu_wants_area(cpu))
+		return 0;
+	if (cpu != smp_processor_id() &&
+	    HYPERVISOR_vcpu_op(VCPUOP_is_up, nr, NULL) > 0)
+		HYPERVISOR_vcpu_op(VCPUOP_down, nr, NULL);
+	rc = xen_hvm_register_vcpu_area(cpu);
+	if (rc && xen_hvm_area_exists(cpu, rc)) {
+		pr_warn("CPU %u: vCPU %u already has a vcpu_info area; assuming it is ours\n",
+			cpu, nr);
+		xen_hvm_adopt_vcpu_area(cpu);
+		return 0;
+	}
+	if (!rc || per_cpu(xen_vcpu, cpu))
+		return 0;
+	pr_err("CPU %u: vcpu_info not registered (%d) and vCPU %u has no shared-info slot\n",
+	       cpu, rc, nr);
+	return rc;
 }
 
 /*
@@ -343,16 +519,18 @@ static int xen_hvm_cpu_prepare(unsigned int cpu)
 	xen_hvm_assign_vcpu_id(cpu);
 
 	/*
-	 * A vCPU Xen does not have would make the vcpu_info registration
-	 * below panic; refuse the CPU cleanly instead. Xen before 4.5 lacks
-	 * the query (-ENOSYS) and gets the old behaviour.
+	 * A vCPU Xen does not have is refused with a clear message rather
+	 * than by a failed registration below. Xen before 4.5 lacks the query
+	 * (-ENOSYS) and goes on to the registration.
 	 */
 	rc = HYPERVISOR_vcpu_op(VCPUOP_is_up, xen_vcpu_nr(cpu), NULL);
 	if (rc == -ENOENT) {
 		pr_err("CPU %u: Xen has no vCPU %u\n", cpu, xen_vcpu_nr(cpu));
 		return rc;
 	}
-	xen_vcpu_setup(cpu);
+	rc = xen_hvm_place_vcpu_info(cpu);
+	if (rc)
+		return rc;
 
 	/* On the INTx line only vCPU 0 is ever interrupted: no PV timer/IPIs. */
 	if (!xen_have_vector_callback)
@@ -392,6 +570,33 @@ static int xen_hvm_cpu_starting(unsigned int cpu)
 	xen_evtchn_catch_early_upcall();
 	return 0;
 }
+
+#ifdef CONFIG_SMP
+/*
+ * smp_hvm.c's version registers CPU 0's vcpu_info unconditionally; the
+ * rest of what it does is repeated here around our placement.
+ */
+static void __init xen_hvm_prepare_boot_cpu(void)
+{
+	native_smp_prepare_boot_cpu();
+	if (xen_hvm_place_vcpu_info(0))
+		pr_err("CPU 0 has no vcpu_info: no event can reach it\n");
+	/* Deferred from platform init if CPU 0 had no vcpu_info then. */
+	xen_hvm_init_time_ops();
+	xen_init_spinlocks();
+}
+
+static void __init xen_hvm_setup_smp_ops(void)
+{
+	xen_hvm_smp_init();
+	smp_ops.smp_prepare_boot_cpu = xen_hvm_prepare_boot_cpu;
+}
+#else
+static void __init xen_hvm_setup_smp_ops(void)
+{
+	xen_hvm_smp_init();
+}
+#endif
 
 static void (*xen_hvm_native_intr_mode_init)(void) __initdata;
 
@@ -464,7 +669,7 @@ static void __init xen_hvm_init_platform(void)
 	 */
 	if (!xen_hvm_vector_callback_offered())
 		xen_have_vector_callback = false;
-	xen_hvm_smp_init();
+	xen_hvm_setup_smp_ops();
 
 	rc = xen_hvm_setup_cpuhp();
 	if (rc)

@@ -8,6 +8,13 @@
  * than replayed. A cancelled suspend (checkpoint, failed save) returns to
  * the same domain, where every registration still holds.
  *
+ * A hibernation restore also ends in a new domain, one in which a boot
+ * kernel ran first: it gives back what it can before jumping into the
+ * image (xen_hvm_hand_over_areas(), xen_hvm_unmap_xen_pages()),
+ * and the image checks what cannot be given back (vcpu_info areas) before
+ * renegotiating like after a save/restore (xen_hvm_take_over_domain()).
+ * The driver side is drivers/xen/events/events_hibernate.c.
+ *
  * Failures are logged and the guest keeps going with what works: at this
  * point (stop_machine, interrupts off) a crash loses the whole guest, while
  * a degraded guest can still be shut down cleanly.
@@ -20,58 +27,19 @@
 #include <linux/types.h>
 
 #include <xen/features.h>
+#include <xen/grant_table.h>
 #include <xen/hvm.h>
 #include <xen/xen.h>
 #include <xen/xen-ops.h>
+#include <xen/interface/memory.h>
 #include <xen/interface/vcpu.h>
 
+#include <asm/e820/api.h>
 #include <asm/xen/events.h>
 #include <asm/xen/hypervisor.h>
 #include <asm/xen/page.h>
 
 #include "xen-ops.h"
-
-static int xen_hvm_register_vcpu_info(unsigned int cpu)
-{
-	struct vcpu_info *area = &per_cpu(xen_vcpu_info, cpu);
-	struct vcpu_register_vcpu_info req = {
-		.mfn = arbitrary_virt_to_mfn(area),
-		.offset = offset_in_page(area),
-	};
-
-	return HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, xen_vcpu_nr(cpu),
-				  &req);
-}
-
-/*
- * Point @cpu's xen_vcpu at the area Xen now writes. -EBUSY (Xen 4.18+)
- * means a registration already exists; the only area we ever register is
- * the per-CPU one, so that is where Xen writes. Any other error, including
- * -EINVAL (before 4.18 also "another vCPU is still running"), means nothing
- * is registered: Xen then keeps writing the vCPU's slot in shared info,
- * which exists for vCPUs below 32 only. Offline CPUs are registered by the
- * CPU hotplug prepare step when they come back.
- */
-static void xen_hvm_restore_one_vcpu_info(unsigned int cpu)
-{
-	int rc;
-
-	xen_vcpu_info_reset(cpu);
-	if (!cpu_online(cpu))
-		return;
-
-	rc = xen_hvm_register_vcpu_info(cpu);
-	if (!rc || rc == -EBUSY) {
-		per_cpu(xen_vcpu, cpu) = &per_cpu(xen_vcpu_info, cpu);
-		return;
-	}
-	if (per_cpu(xen_vcpu, cpu))
-		pr_warn("CPU %u: vcpu_info not registered (%d); using the shared info slot\n",
-			cpu, rc);
-	else
-		pr_err("CPU %u: vcpu_info not registered (%d); it gets no events\n",
-		       cpu, rc);
-}
 
 /*
  * Before Xen 4.18 a vCPU's vcpu_info could only be registered from another
@@ -94,20 +62,29 @@ static bool xen_hvm_stop_other_vcpu(unsigned int cpu)
 	return !rc;
 }
 
+/*
+ * Nothing is registered in a new domain but what a hibernation boot
+ * kernel left and the caller adopted. Online CPUs are placed now; offline
+ * ones by the CPU hotplug prepare step when they come back. The runstate
+ * areas are this kernel's own addresses for every vCPU.
+ */
 static void xen_hvm_restore_vcpu_infos(void)
 {
 	unsigned int cpu;
+	bool stopped;
 	int rc;
 
 	for_each_possible_cpu(cpu) {
-		bool stopped;
-
 		if (xen_vcpu_nr(cpu) == XEN_VCPU_ID_INVALID)
 			continue;
-		stopped = xen_hvm_stop_other_vcpu(cpu);
 		if (xen_feature(XENFEAT_hvm_safe_pvclock))
 			xen_setup_runstate_info(cpu);
-		xen_hvm_restore_one_vcpu_info(cpu);
+		if (!cpu_online(cpu) || xen_hvm_vcpu_area_live(cpu) ||
+		    !xen_hvm_vcpu_wants_area(cpu))
+			continue;
+		stopped = xen_hvm_stop_other_vcpu(cpu);
+		if (xen_hvm_place_vcpu_info(cpu))
+			pr_err("CPU %u gets no events after the resume\n", cpu);
 		if (!stopped)
 			continue;
 		rc = HYPERVISOR_vcpu_op(VCPUOP_up, xen_vcpu_nr(cpu), NULL);
@@ -115,6 +92,29 @@ static void xen_hvm_restore_vcpu_infos(void)
 			pr_err("CPU %u: vCPU not restarted (%d); the resume will stall\n",
 			       cpu, rc);
 	}
+}
+
+/*
+ * What every resume into a new domain redoes, in this order: the
+ * shared-info page and the vcpu_info areas must be in place before an
+ * upcall vector can usefully fire, and the delivery mode must be known
+ * before the event core kicks each CPU to scan. @vectors_may_remain: a
+ * per-vCPU vector of the old domain (or of the hibernation boot kernel)
+ * may still be in, or be raised through, a LAPIC.
+ */
+static void xen_hvm_renegotiate(bool vectors_may_remain)
+{
+	xen_hvm_init_shared_info();
+	xen_hvm_restore_vcpu_infos();
+	/*
+	 * Also writes CALLBACK_IRQ again (the "PV drivers present" marker or
+	 * the global vector): it is not part of the migration stream.
+	 */
+	xen_hvm_choose_upcall_delivery();
+	if (vectors_may_remain && !xen_percpu_upcall)
+		xen_hvm_note_vector_residue();
+	/* The new host's device model starts with its emulated devices. */
+	xen_unplug_emulated_devices();
 }
 
 /**
@@ -133,17 +133,219 @@ void xen_hvm_post_suspend(int suspend_cancelled)
 
 	if (suspend_cancelled)
 		return;
-
-	xen_hvm_init_shared_info();
-	xen_hvm_restore_vcpu_infos();
-	/*
-	 * Also writes CALLBACK_IRQ again (the "PV drivers present" marker or
-	 * the global vector): it is not part of the migration stream.
-	 */
-	xen_hvm_choose_upcall_delivery();
+	xen_hvm_forget_vcpu_areas();
 	/* The migrated LAPICs may still hold the vector we no longer EOI. */
-	if (was_percpu && !xen_percpu_upcall)
-		xen_hvm_note_vector_residue();
-	/* The new host's device model starts with its emulated devices. */
-	xen_unplug_emulated_devices();
+	xen_hvm_renegotiate(was_percpu);
+}
+
+/* --- hibernation handover --------------------------------------------- */
+
+/*
+ * Runstate and time areas are registered as guest virtual addresses, which
+ * after the jump into a hibernation image mean whatever the image maps
+ * there. Registering none (a NULL address) is allowed for any vCPU of the
+ * domain and stops the writes; Xen then tries one write to address 0,
+ * which fails harmlessly. Only vCPU 0 ever registers a time area.
+ */
+static void xen_hvm_release_vcpu_time_areas(void)
+{
+	struct vcpu_register_runstate_memory_area rs = { .addr.v = NULL };
+	struct vcpu_register_time_memory_area ta = { .addr.v = NULL };
+	unsigned int cpu, failed = 0;
+	int rc;
+
+	for_each_possible_cpu(cpu) {
+		if (xen_vcpu_nr(cpu) == XEN_VCPU_ID_INVALID)
+			continue;
+		rc = HYPERVISOR_vcpu_op(VCPUOP_register_runstate_memory_area,
+					xen_vcpu_nr(cpu), &rs);
+		if (rc)
+			failed++;
+	}
+	rc = HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_time_memory_area, 0, &ta);
+	if (rc)
+		failed++;
+	if (failed)
+		pr_warn("hibernation: %u runstate/time area(s) not released\n",
+			failed);
+}
+
+/**
+ * xen_hvm_hand_over_areas() - stop Xen writing areas a boot kernel registered
+ *
+ * The runstate and time areas of every vCPU. sched_clock is saved first,
+ * for the boot kernel's own resume should the jump not happen. Context:
+ * the last steps of a hibernation boot kernel, interrupts off.
+ */
+void xen_hvm_hand_over_areas(void)
+{
+	xen_save_time_memory_area();
+	xen_hvm_release_vcpu_time_areas();
+}
+
+/* Xen's page leaves @gfn; RAM comes back there if the e820 map says RAM. */
+static int xen_hvm_give_back_gfn(xen_pfn_t gfn)
+{
+	struct xen_remove_from_physmap rm = {
+		.domid = DOMID_SELF,
+		.gpfn = gfn,
+	};
+	struct xen_memory_reservation res = {
+		.nr_extents = 1,
+		.extent_order = 0,
+		.domid = DOMID_SELF,
+	};
+	u64 pa = PFN_PHYS(gfn);
+	int rc;
+
+	rc = HYPERVISOR_memory_op(XENMEM_remove_from_physmap, &rm);
+	if (rc)
+		return rc;
+	if (!e820__mapped_all(pa, pa + PAGE_SIZE, E820_TYPE_RAM))
+		return 0;
+	set_xen_guest_handle(res.extent_start, &gfn);
+	rc = HYPERVISOR_memory_op(XENMEM_populate_physmap, &res);
+	return rc == 1 ? 0 : (rc < 0 ? rc : -ENOMEM);
+}
+
+/**
+ * xen_hvm_unmap_xen_pages() - take Xen's own pages out of the physical map
+ *
+ * The shared-info page and (PVH) the grant-table frames sit at frames this
+ * kernel chose. The image's copy would write the image's data into Xen's
+ * pages there, and the image maps them again at its own frames, which
+ * leaves holes where these were. Afterwards the frames hold ordinary RAM
+ * (or nothing, where the e820 map has none), and this kernel must not read
+ * shared info any more. Context: the last step of a hibernation boot
+ * kernel, interrupts off.
+ */
+void xen_hvm_unmap_xen_pages(void)
+{
+	unsigned long shinfo = xen_hvm_shared_info_pfn();
+	unsigned int i, kept = 0;
+	int rc;
+
+	for (i = 0; i < xen_auto_xlat_grant_frames.count; i++)
+		if (xen_hvm_give_back_gfn(xen_auto_xlat_grant_frames.pfn[i]))
+			kept++;
+	/* Unused frames have nothing to remove: only a count is worth a line. */
+	if (kept)
+		pr_info("hibernation: %u of %u grant frame(s) were not mapped\n",
+			kept, xen_auto_xlat_grant_frames.count);
+	if (!shinfo)
+		return;
+	rc = xen_hvm_give_back_gfn(shinfo);
+	if (rc)
+		pr_err("hibernation: shared info stays at pfn %#lx (%d)\n",
+		       shinfo, rc);
+}
+
+/**
+ * xen_hvm_list_vcpu_areas() - the vcpu_info areas registered in this domain
+ * @recs: filled with up to @max entries
+ * @max: room in @recs
+ *
+ * The boot kernel of a hibernation restore leaves these for the image to
+ * check: they cannot be unregistered.
+ *
+ * Return: how many there are (more than @max means the list is cut short).
+ */
+unsigned int xen_hvm_list_vcpu_areas(struct xen_hvm_vcpu_area_rec *recs,
+				     unsigned int max)
+{
+	unsigned int cpu, n = 0;
+
+	for_each_possible_cpu(cpu) {
+		struct vcpu_info *area = &per_cpu(xen_vcpu_info, cpu);
+
+		if (!xen_hvm_vcpu_area_live(cpu))
+			continue;
+		if (n < max)
+			recs[n] = (struct xen_hvm_vcpu_area_rec) {
+				.vcpu = xen_vcpu_nr(cpu),
+				.offset = offset_in_page(area),
+				.gfn = arbitrary_virt_to_mfn(area),
+			};
+		n++;
+	}
+	return n;
+}
+
+static int xen_hvm_cpu_of_vcpu(u32 vcpu)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (xen_vcpu_nr(cpu) == vcpu)
+			return cpu;
+	return -ENOENT;
+}
+
+/**
+ * xen_hvm_adopt_vcpu_areas() - take over the boot kernel's vcpu_info areas
+ * @recs: what the boot kernel of a hibernation restore registered
+ * @n: entries in @recs
+ *
+ * Xen keeps writing each of them for the life of the domain. That is fine
+ * only where this kernel keeps that vCPU's vcpu_info at the same address.
+ *
+ * Return: 0, or -EXDEV when an area lies elsewhere (Xen writes into memory
+ * this kernel uses for something else), -ENOENT for an unknown vCPU.
+ */
+int xen_hvm_adopt_vcpu_areas(const struct xen_hvm_vcpu_area_rec *recs,
+			     unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		int cpu = xen_hvm_cpu_of_vcpu(recs[i].vcpu);
+		struct vcpu_info *area;
+
+		if (cpu < 0) {
+			pr_emerg("hibernation: boot kernel registered vcpu_info of vCPU %u, which this kernel does not have\n",
+				 recs[i].vcpu);
+			return -ENOENT;
+		}
+		area = &per_cpu(xen_vcpu_info, cpu);
+		if (recs[i].gfn != arbitrary_virt_to_mfn(area) ||
+		    recs[i].offset != offset_in_page(area)) {
+			pr_emerg("hibernation: vCPU %u's vcpu_info is at %#llx+%#x for Xen, at %#lx+%#lx for this kernel\n",
+				 recs[i].vcpu, recs[i].gfn, recs[i].offset,
+				 arbitrary_virt_to_mfn(area), offset_in_page(area));
+			return -EXDEV;
+		}
+		xen_hvm_adopt_vcpu_area(cpu);
+	}
+	return 0;
+}
+
+/**
+ * xen_hvm_take_over_domain() - the image's x86 half of a hibernation restore
+ * @recs: vcpu_info areas the boot kernel registered (see
+ *	xen_hvm_adopt_vcpu_areas()), or NULL when it left no record
+ * @n: entries in @recs
+ *
+ * Like xen_hvm_post_suspend() after a save/restore, and first the boot
+ * kernel's runstate and time areas released (a boot kernel that handed
+ * over did it already; one that did not left them registered). Without a
+ * record, each vCPU's registration is tried as usual: one that exists is
+ * taken to be at this kernel's address. Context: CPU 0, the others
+ * offline, interrupts off.
+ *
+ * Return: 0, or the error of xen_hvm_adopt_vcpu_areas().
+ */
+int xen_hvm_take_over_domain(const struct xen_hvm_vcpu_area_rec *recs,
+			     unsigned int n)
+{
+	int rc;
+
+	xen_hvm_release_vcpu_time_areas();
+	xen_hvm_forget_vcpu_areas();
+	rc = recs ? xen_hvm_adopt_vcpu_areas(recs, n) : 0;
+	if (rc)
+		return rc;
+	/* The boot kernel may have set per-vCPU vectors whatever we use. */
+	xen_hvm_renegotiate(true);
+	xen_restore_time_memory_area();
+	return 0;
 }

@@ -64,6 +64,38 @@ void xen_evtchn_catch_early_upcall(void);
 /* Early in boot: does Xen offer any vector delivery? See its kernel-doc. */
 bool xen_hvm_vector_callback_offered(void);
 
+/* vcpu_info placement (enlighten_hvm.c); see their kernel-doc. */
+struct vcpu_info;
+struct vcpu_info *xen_hvm_vcpu_area(unsigned int cpu);
+int xen_hvm_place_vcpu_info(unsigned int cpu);
+bool xen_hvm_vcpu_wants_area(unsigned int cpu);
+int xen_hvm_register_vcpu_area(unsigned int cpu);
+void xen_hvm_adopt_vcpu_area(unsigned int cpu);
+bool xen_hvm_vcpu_area_live(unsigned int cpu);
+void xen_hvm_forget_vcpu_areas(void);
+
+/*
+ * Hibernation handover (suspend_hvm.c): what the boot kernel gives back to
+ * Xen before the image takes over, and what the image checks; see
+ * drivers/xen/events/events_hibernate.c.
+ */
+struct xen_hvm_vcpu_area_rec {
+	u32 vcpu;
+	u32 offset;
+	u64 gfn;
+};
+
+void xen_hvm_hand_over_areas(void);
+void xen_hvm_unmap_xen_pages(void);
+unsigned int xen_hvm_list_vcpu_areas(struct xen_hvm_vcpu_area_rec *recs,
+				     unsigned int max);
+int xen_hvm_adopt_vcpu_areas(const struct xen_hvm_vcpu_area_rec *recs,
+			     unsigned int n);
+int xen_hvm_take_over_domain(const struct xen_hvm_vcpu_area_rec *recs,
+			     unsigned int n);
+/* Frame of the shared-info page chosen at boot; 0 if none. */
+unsigned long xen_hvm_shared_info_pfn(void);
+
 /* Xen CPUID leaf base+@index, if a Xen CPUID base exists. */
 bool xen_hvm_cpuid_leaf(unsigned int index, u32 *eax, u32 *ebx, u32 *ecx,
 			u32 *edx);
