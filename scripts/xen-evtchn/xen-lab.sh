@@ -84,6 +84,8 @@ declare -A upstream_info=(
 	[hibdiff]="known upstream bug: image on 2-level, boot kernel on FIFO"
 	[hib2v]="known upstream gap: 2-vCPU hibernation restore on Xen PVH (seen to panic or hang when CPU1 comes back)"
 	[hibrev]="known upstream bug: image on FIFO, boot kernel on 2-level"
+	[hib2vdiff]="known upstream bug: image on 2-level, boot kernel on FIFO, and the 2-vCPU restore gap of hib2v"
+	[hib2vrev]="known upstream bug: image on FIFO, boot kernel on 2-level, and the 2-vCPU restore gap of hib2v"
 )
 
 # check: scenarios in which our kernel is known to fail until the named work
@@ -92,6 +94,8 @@ declare -A upstream_info=(
 declare -A ours_xfail=(
 	[hibdiff]="expected until hibernation support lands: the 2-level image finds Xen still in the boot kernel's FIFO ABI"
 	[hibrev]="expected until hibernation support lands: the FIFO image finds Xen on the boot kernel's 2-level ABI and gets no events"
+	[hib2vdiff]="expected until hibernation support lands: as hibdiff, with 2 vCPUs"
+	[hib2vrev]="expected until hibernation support lands: as hibrev, with 2 vCPUs"
 )
 
 # Summary rows: "step|result|seconds|detail".
@@ -626,7 +630,9 @@ main() {
 				plan+=("$v-hibsame $v 1 hibsame fifo"
 				       "$v-hibdiff $v 1 hibfifo 2l xen.fifo_events=0"
 				       "$v-hib2v $v 2 hibsame fifo"
-				       "$v-hibrev $v 1 hibboot fifo xen.fifo_events=0")
+				       "$v-hibrev $v 1 hibboot fifo xen.fifo_events=0"
+				       "$v-hib2vdiff $v 2 hibfifo 2l xen.fifo_events=0"
+				       "$v-hib2vrev $v 2 hibboot fifo xen.fifo_events=0")
 		done ;;
 	image | dom0) kernels=() ;;
 	*) usage ;;
