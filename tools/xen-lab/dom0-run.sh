@@ -632,13 +632,17 @@ check_data_disk() {
 	[ -n "$line" ] || detail+=" | no 'LAB: data-disk' line from the guest"
 	line=$(guest_log | grep -m1 '^LAB: data-disk before failed')
 	[ -z "$line" ] || detail+=" | ${line#LAB: }"
-	# blkfront/xenbus complaints of the restored guest, e.g. "xenbus:
-	# resume (watch_otherend) failed: -17": the first two different ones
-	# (lines that differ only in numbers, such as the device, count once).
+	# blkfront/xenbus complaints of the restored guest: two different ones
+	# (lines that differ only in numbers, such as the device, count once),
+	# a failed resume callback ("xenbus: resume (watch_otherend) failed:
+	# -17") first, then other failures, then the rest.
 	errs=$(guest_log | tail -n +"$((mark + 1))" | grep -v '^LAB: ' |
 		grep -o -E '(blkfront|vbd|xenbus).*(fail|error|-[0-9]+).*' |
-		awk '{ k = $0; gsub(/[0-9]+/, "N", k) } !seen[k]++' |
-		head -n 2 | awk '{ printf "%s%s", (NR > 1 ? "; " : ""), substr($0, 1, 90) }')
+		awk '{ k = $0; gsub(/[0-9]+/, "N", k) } !seen[k]++ {
+			r = ($0 ~ /resume.*failed: -[0-9]/) ? 0 : ($0 ~ /[Ff]ail/) ? 1 : 2
+			print r "\t" NR "\t" $0
+		}' | sort -n -k1,1 -k2,2 | cut -f3- | head -n 2 |
+		awk '{ printf "%s%s", (NR > 1 ? "; " : ""), substr($0, 1, 90) }')
 	[ -z "$errs" ] || detail+=" | $errs"
 	secs=$(awk -v a="$secs" -v b="$(since "$t0")" 'BEGIN { printf "%.1f", a + b }')
 	if [ "$r1/$w/$r2/$file" = ok/ok/ok/ok ]; then

@@ -195,7 +195,7 @@ write_data() {
 # a mismatch is noted as what the disk holds instead (found-gen1, ...).
 read_back() {
 	note "$1" timeout
-	echo 3 > /proc/sys/vm/drop_caches 2>/dev/null
+	echo 3 2>/dev/null > /proc/sys/vm/drop_caches
 	blockdev --flushbufs "$data_dev" 2>/dev/null
 	if ! dd if="$data_dev" of="$data_rd" bs=64k count=$((data_kib / 64)) iflag=direct 2>/dev/null; then
 		note "$1" io-error
