@@ -10,7 +10,8 @@
 #                      forced by xen.fifo_events=0 and xen_fifo_events=0,
 #                      three save/restore rounds, xl save -c, an HVM guest
 #                      (qemu-system-xen in dom0), hibernation with equal
-#                      and different xen.fifo_events, with 1 and 2 vCPUs
+#                      and different xen.fifo_events, with 1 and 2 vCPUs,
+#                      each with a data disk whose content must survive
 #   xen-lab.sh image   only build (or reuse) the cached host image
 #   xen-lab.sh dom0    boot Xen and dom0 only, no guest (lab self-test)
 #
@@ -79,10 +80,12 @@ idle_limit=${LAB_IDLE_LIMIT:-480}
 # reason; its results there do not decide the exit status.
 declare -A upstream_info=(
 	[2lalt]="stock 6.12 has no xen_fifo_events= parameter (only xen.fifo_events=)"
-	[hibsame]="known upstream gap: no Xen handling of hibernation (1 vCPU resumes, 2 vCPUs were seen to panic)"
+	[hibsame]="known upstream gap: no Xen handling of hibernation (1 vCPU resumes but its disks do not reconnect, 2 vCPUs were seen to panic)"
 	[hibdiff]="known upstream bug: image on 2-level, boot kernel on FIFO"
 	[hib2v]="known upstream gap: 2-vCPU hibernation restore on Xen PVH (seen to panic or hang when CPU1 comes back)"
 	[hibrev]="known upstream bug: image on FIFO, boot kernel on 2-level"
+	[hib2vdiff]="known upstream bug: image on 2-level, boot kernel on FIFO, and the 2-vCPU restore gap of hib2v"
+	[hib2vrev]="known upstream bug: image on FIFO, boot kernel on 2-level, and the 2-vCPU restore gap of hib2v"
 )
 
 # check: scenarios in which our kernel is known to fail until the named work
@@ -91,6 +94,8 @@ declare -A upstream_info=(
 declare -A ours_xfail=(
 	[hibdiff]="expected until hibernation support lands: the 2-level image finds Xen still in the boot kernel's FIFO ABI"
 	[hibrev]="expected until hibernation support lands: the FIFO image finds Xen on the boot kernel's 2-level ABI and gets no events"
+	[hib2vdiff]="expected until hibernation support lands: as hibdiff, with 2 vCPUs"
+	[hib2vrev]="expected until hibernation support lands: as hibrev, with 2 vCPUs"
 )
 
 # Summary rows: "step|result|seconds|detail".
@@ -318,6 +323,8 @@ write_payload() {
 	cp "$labsrc/pvh-guest.cfg" "$labsrc/hvm-guest.cfg" "$labdir/guest-initrd.gz" \
 		"$labdir/payload/"
 	install -m 755 "$labsrc/blk-loop" "$labdir/payload/blk-loop"
+	# dom0 makes the data disk's expected pattern with the guest's code.
+	install -m 755 "$labsrc/guest-init.sh" "$labdir/payload/guest-init.sh"
 	printf '%s\n' "$@" > "$labdir/payload/plan"
 	# Known gaps are information only: dom0 does not re-run them when they
 	# fail (a re-run would only cost minutes, the result decides nothing).
@@ -545,6 +552,13 @@ print_comparison() {
 					infocfg[kv[1]] = substr(parts[i], length(kv[1]) + 2)
 				}
 		}
+		# The first of the data disk checks that did not pass.
+		function disk_failure(   i) {
+			for (i = 7; i <= NF; i++)
+				if ($i ~ /^(old-read|new-write|new-read|backing-file)=/ && $i !~ /=ok$/)
+					return $i
+			return "?"
+		}
 		# Numbers in the detail fields, joined with "->".
 		function numbers(   i, out) {
 			out = ""
@@ -565,7 +579,7 @@ print_comparison() {
 			else if ($4 == "timer-virq" || $4 == "ipi") ev = $8 "->" $9
 			else if ($4 == "vcpus") ev = $9
 			else if ($4 == "cmdline") ev = ($7 == "accepted:") ? "known" : "unknown->init"
-			else if ($4 == "disk-hib") ev = ($7 == "swap") ? "reads" : "no-reconnect"
+			else if ($4 == "disk-hib") ev = ($5 == "PASS") ? "kept+new" : disk_failure()
 			else if ($4 == "resume") ev = ($7 == "image") ? "restored" : ($7 == "fresh") ? "fresh-boot" : ($7 == "domain") ? "died" : "none"
 			else if ($4 ~ /^alive/) ev = "hb " numbers()
 			else if ($4 ~ /^events/) ev = $8 "->" $10
@@ -616,7 +630,9 @@ main() {
 				plan+=("$v-hibsame $v 1 hibsame fifo"
 				       "$v-hibdiff $v 1 hibfifo 2l xen.fifo_events=0"
 				       "$v-hib2v $v 2 hibsame fifo"
-				       "$v-hibrev $v 1 hibboot fifo xen.fifo_events=0")
+				       "$v-hibrev $v 1 hibboot fifo xen.fifo_events=0"
+				       "$v-hib2vdiff $v 2 hibfifo 2l xen.fifo_events=0"
+				       "$v-hib2vrev $v 2 hibboot fifo xen.fifo_events=0")
 		done ;;
 	image | dom0) kernels=() ;;
 	*) usage ;;

@@ -14,10 +14,13 @@
 #           checkpoint    ... xl save -c (the guest goes on in the same
 #                         domain), xl shutdown, then xl restore of the
 #                         checkpoint file, xl shutdown again
-#           hibsame       with a swap disk: the guest hibernates (echo disk
-#                         > /sys/power/state), a new domain with the same
-#                         disk and resume=/dev/xvdb restores the image,
-#                         xl shutdown; both boots get ARGS
+#           hibsame       with a swap disk and a data disk: the guest
+#                         writes a pattern to the data disk and hibernates
+#                         (echo disk > /sys/power/state), a new domain with
+#                         the same disks and resume=/dev/xvdb restores the
+#                         image, the guest checks the pattern and writes a
+#                         new one, xl shutdown, dom0 checks the backing
+#                         file; both boots get ARGS
 #           hibfifo       the same, the restoring boot without ARGS (so
 #                         with the FIFO ABI whatever the image used)
 #           hibboot       the same, ARGS only on the restoring boot (the
@@ -44,7 +47,11 @@ PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/xen-4
 export PATH
 console_dir=/var/log/xen/console
 save_dir=/var/lib/xen/save
+# Loop devices of the hibernation scenarios (swap, data) and the token the
+# data disk's patterns are made from, new for every attempt.
 hib_disk=""
+data_disk=""
+data_tok=""
 
 say() {
 	echo "LABD: $*"
@@ -440,35 +447,54 @@ run_mode() {
 }
 
 # write_cfg FILE KERNEL VCPUS ARGS: the xl configuration of the guest, with
-# the swap disk when the scenario has one.
+# the swap and data disks when the scenario has them.
 write_cfg() {
 	local template=/lab/pvh-guest.cfg
 	[ "$mode" = hvm ] && template=/lab/hvm-guest.cfg
 	sed -e "s|@NAME@|$scen|" -e "s|@KERNEL@|/lab/$2.bzImage|" \
 		-e "s|@VCPUS@|$3|" -e "s|@EXTRA@|${4:+ $4}|" "$template" > "$1"
 	if [ -n "$hib_disk" ]; then
-		echo "disk = [ 'format=raw, vdev=xvdb, access=rw, script=/lab/blk-loop, target=$hib_disk' ]" >> "$1"
+		echo "disk = [ '$(disk_spec xvdb "$hib_disk")', '$(disk_spec xvdc "$data_disk")' ]" >> "$1"
 	fi
 }
 
-# A 64 MiB swap disk for hibernation: a loop device over a sparse file,
-# attached by our own hotplug script (/lab/blk-loop).
-prepare_swap_disk() {
-	local img=$save_dir/$scen-swap.img
-	hib_disk=""
-	case $mode in hib*) ;; *) return 0 ;; esac
-	modprobe loop 2>/dev/null
-	rm -f "$img"
-	truncate -s 64M "$img" || return 1
-	hib_disk=$(losetup -f --show "$img") || { hib_disk=""; return 1; }
-	say "$scen: swap disk $hib_disk over $img"
+# One entry of xl's disk list: VDEV backed by the loop device DEV, attached
+# by our own hotplug script (/lab/blk-loop).
+disk_spec() {
+	echo "format=raw, vdev=$1, access=rw, script=/lab/blk-loop, target=$2"
 }
 
-release_swap_disk() {
-	[ -n "$hib_disk" ] || return 0
-	losetup -d "$hib_disk" 2>/dev/null
-	rm -f "$save_dir/$scen-swap.img"
+data_img() {
+	echo "$save_dir/$scen-data.img"
+}
+
+# loop_over FILE SIZE: a loop device over a new sparse file.
+loop_over() {
+	rm -f "$1"
+	truncate -s "$2" "$1" && losetup -f --show "$1"
+}
+
+# The disks of the hibernation scenarios: 64 MiB of swap for the image and
+# a 16 MiB data disk, never swap, whose content must survive the
+# hibernation (guest-init.sh writes patterns made from $data_tok to it).
+prepare_hib_disks() {
 	hib_disk=""
+	data_disk=""
+	data_tok=""
+	case $mode in hib*) ;; *) return 0 ;; esac
+	modprobe loop 2>/dev/null
+	hib_disk=$(loop_over "$save_dir/$scen-swap.img" 64M) || { hib_disk=""; return 1; }
+	data_disk=$(loop_over "$(data_img)" 16M) || { data_disk=""; return 1; }
+	data_tok=$(od -An -N4 -tu4 /dev/urandom | tr -d ' \n')
+	say "$scen: swap disk $hib_disk, data disk $data_disk over $(data_img), token $data_tok"
+}
+
+release_hib_disks() {
+	[ -z "$hib_disk" ] || losetup -d "$hib_disk" 2>/dev/null
+	[ -z "$data_disk" ] || losetup -d "$data_disk" 2>/dev/null
+	rm -f "$save_dir/$scen-swap.img" "$(data_img)"
+	hib_disk=""
+	data_disk=""
 }
 
 # shellcheck disable=SC2317 # called through wait_until
@@ -489,9 +515,11 @@ resume_settled() {
 # same disk boots with resume=/dev/xvdb and must come back as the image:
 # heartbeat going on from where it stopped, events, the disk, xl shutdown.
 hibernate_cycle() {
-	local vcpus=$1 kernel=$2 resume_args t0 hb0 mark lt li line cfg=/tmp/$scen-resume.cfg
+	local vcpus=$1 kernel=$2 resume_args t0 hb0 mark lt li line secs cfg=/tmp/$scen-resume.cfg
 	t0=$(now)
-	if ! wait_until 60 log_has '^LAB: hibernate writing'; then
+	# The guest first writes and reads back its data disk (a few seconds,
+	# at most 40 before it gives up).
+	if ! wait_until 120 log_has '^LAB: hibernate writing'; then
 		report hibernate FAIL "$(since "$t0")" \
 			"$(guest_log | grep -m1 -E '^LAB: hibernate' || echo 'guest did not start hibernating')"
 		return 1
@@ -542,21 +570,15 @@ hibernate_cycle() {
 		return 1
 	fi
 	check_live_events events-hib "$vcpus" "$mark" "${lt:-0}" "${li:-0}" || return 1
-	# The guest reads 64 blocks of the swap disk (under a 20 s timeout)
-	# once the image is back; a failed reconnect still lets the shutdown
-	# below show whether xenbus works.
+	# Once the image is back the guest checks its data disk (at most 45 s)
+	# and, at the same time, reads the swap disk (at most 20 s); its last
+	# line is about the swap disk. A disk that did not reconnect still lets
+	# the shutdown below show whether xenbus works.
 	t0=$(now)
-	wait_until 40 disk_line_after "$mark"
-	line=$(guest_log | tail -n +"$((mark + 1))" | grep -m1 '^LAB: disk after resume')
-	case $line in
-	*ok) report disk-hib PASS "$(since "$t0")" "swap disk reads after resume" ;;
-	# Reconnecting the disk is xenbus and blkfront work, outside the
-	# event-channel code under test: recorded, not a failure.
-	*) report disk-hib INFO "$(since "$t0")" "${line:-no disk line}: $(guest_log |
-		tail -n +"$((mark + 1))" | grep -m1 -o -E '(blkfront|vbd|xenbus).*(fail|error|-[0-9]+).*' ||
-		echo '?')" ;;
-	esac
+	wait_until 75 disk_line_after "$mark"
+	secs=$(since "$t0")
 	shutdown_guest shutdown-after-resume
+	check_data_disk "$mark" "$secs"
 }
 
 # shellcheck disable=SC2317 # called through wait_until
@@ -564,13 +586,80 @@ disk_line_after() {
 	guest_log | tail -n +"$(($1 + 1))" | grep -q '^LAB: disk after resume'
 }
 
+# What the data disk's backing file holds at the pattern's place: ok (the
+# guest's second pattern, byte for byte), or found-gen1 (the new write
+# never reached the backend), found-gen2-damaged, found-zeros,
+# found-other. The patterns come from guest-init.sh, as in the guest.
+backing_file_state() {
+	local want=/tmp/$scen-data.want kind
+	sh /lab/guest-init.sh pattern "$data_tok" 2 > "$want"
+	if [ ! -s "$want" ] || [ ! -f "$(data_img)" ]; then
+		echo unchecked
+	elif head -c "$(stat -c %s "$want")" "$(data_img)" | cmp -s - "$want"; then
+		echo ok
+	else
+		kind=$(sh /lab/guest-init.sh kind "$data_tok" "$(data_img)")
+		[ "$kind" = gen2 ] && kind=gen2-damaged
+		echo "found-$kind"
+	fi
+	rm -f "$want"
+}
+
+# disk-hib, after the domain is gone: the guest's verdict line after line
+# $1 of the console (old pattern read back, new one written and read back,
+# all from the disk) and the backing file holding the new pattern. $2:
+# seconds the guest's checks took.
+check_data_disk() {
+	local mark=$1 secs=$2 line r1=none w=none r2=none file t0 k errs detail limit
+	t0=$(now)
+	line=$(guest_log | tail -n +"$((mark + 1))" | grep -m1 -E '^LAB: data-disk (ok|failed)')
+	for k in $line; do
+		case $k in
+		old-read=*) r1=${k#*=} ;;
+		new-write=*) w=${k#*=} ;;
+		new-read=*) r2=${k#*=} ;;
+		esac
+	done
+	# The file is final only once blkback let go of the disk.
+	if domain_exists; then
+		xl destroy "$scen" >/dev/null 2>&1
+		say "$scen: destroyed the domain before checking the data disk"
+	fi
+	file=$(backing_file_state)
+	detail="old-read=$r1 new-write=$w new-read=$r2 backing-file=$file"
+	limit=$(sed -n 's/.*(timeout \([0-9]*\) s).*/\1/p' <<<"$line")
+	[ -z "$limit" ] || detail+=" | guest gave up after $limit s"
+	[ -n "$line" ] || detail+=" | no 'LAB: data-disk' line from the guest"
+	line=$(guest_log | grep -m1 '^LAB: data-disk before failed')
+	[ -z "$line" ] || detail+=" | ${line#LAB: }"
+	# blkfront/xenbus complaints of the restored guest: two different ones
+	# (lines that differ only in numbers, such as the device, count once),
+	# a failed resume callback ("xenbus: resume (watch_otherend) failed:
+	# -17") first, then other failures, then the rest.
+	errs=$(guest_log | tail -n +"$((mark + 1))" | grep -v '^LAB: ' |
+		grep -o -E '(blkfront|vbd|xenbus).*(fail|error|-[0-9]+).*' |
+		awk '{ k = $0; gsub(/[0-9]+/, "N", k) } !seen[k]++ {
+			r = ($0 ~ /resume.*failed: -[0-9]/) ? 0 : ($0 ~ /[Ff]ail/) ? 1 : 2
+			print r "\t" NR "\t" $0
+		}' | sort -n -k1,1 -k2,2 | cut -f3- | head -n 2 |
+		awk '{ printf "%s%s", (NR > 1 ? "; " : ""), substr($0, 1, 90) }')
+	[ -z "$errs" ] || detail+=" | $errs"
+	secs=$(awk -v a="$secs" -v b="$(since "$t0")" 'BEGIN { printf "%.1f", a + b }')
+	if [ "$r1/$w/$r2/$file" = ok/ok/ok/ok ]; then
+		report disk-hib PASS "$secs" "$detail"
+	else
+		report disk-hib FAIL "$secs" "$detail"
+	fi
+}
+
 run_scenario() {
 	local kernel=$1 vcpus=$2 mode=$3 cfg t0 start boot_args create_limit boot_limit
 	failed=0
 	start=$(now)
-	if ! prepare_swap_disk; then
-		report swap-disk FAIL 0 "cannot set up a loop device"
+	if ! prepare_hib_disks; then
+		report hib-disks FAIL 0 "cannot set up the loop devices"
 		echo "LABR: $scen $attempt total FAIL 0"
+		release_hib_disks
 		return 1
 	fi
 	cfg=/tmp/$scen.cfg
@@ -579,7 +668,7 @@ run_scenario() {
 	# restoring boot only.
 	boot_args=$extra
 	[ "$mode" = hibboot ] && boot_args=""
-	write_cfg "$cfg" "$kernel" "$vcpus" "$boot_args${hib_disk:+ lab_hib=1}"
+	write_cfg "$cfg" "$kernel" "$vcpus" "$boot_args${hib_disk:+ lab_hib=1 lab_tok=$data_tok}"
 	# HVM: firmware and a device model in dom0 before the kernel runs;
 	# under nested emulation that takes minutes (xen-lab-notes: ~4 min).
 	create_limit=240
@@ -611,7 +700,7 @@ run_scenario() {
 		xl destroy "$scen" >/dev/null 2>&1
 		say "$scen: destroyed a leftover domain"
 	fi
-	release_swap_disk
+	release_hib_disks
 	return $failed
 }
 

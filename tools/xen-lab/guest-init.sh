@@ -12,8 +12,14 @@
 #                            still arrive after xl save/restore
 #   guest-init.sh down       shutdown action, runs when poweroff was requested
 #   guest-init.sh hibernate  with lab_hib=1 on the command line: swap on
-#                            /dev/xvdb, write a hibernation image; after the
-#                            image comes back, check the disk still answers
+#                            /dev/xvdb, a pattern on the data disk /dev/xvdc,
+#                            write a hibernation image; after the image comes
+#                            back, check that the data disk still holds the
+#                            pattern and takes a new one ("LAB: data-disk
+#                            ok|failed ...") and that the swap disk answers
+#   guest-init.sh pattern TOKEN GEN   the data disk's pattern, on stdout
+#   guest-init.sh kind TOKEN FILE     which pattern FILE starts with
+#                            (both also run in dom0, on the backing file)
 #
 # A shutdown request from Xen (`xl shutdown`) makes the kernel run
 # /sbin/poweroff, which is busybox: it asks init to run the "down" action,
@@ -101,6 +107,178 @@ down() {
 	show_xen_irqs end
 }
 
+# The data disk of the hibernation scenarios (/dev/xvdc, never swap): a
+# pattern of data_kib KiB at its start, made from the run's token (lab_tok=
+# on the command line, chosen by dom0 for every attempt) and a generation
+# (1 before hibernating, 2 after the restore), so that neither a stale disk
+# nor the other generation passes for it.
+data_dev=/dev/xvdc
+data_kib=2048
+data_pat=/tmp/lab-data.pat
+data_rd=/tmp/lab-data.rd
+# "STEP=RESULT" lines of the disk checks; a step's last line counts.
+data_state=/tmp/lab-data.state
+# Seconds the checks before and after hibernating may take: a few under
+# emulation when the disk works.
+data_limit_before=40
+data_limit_after=45
+
+# pattern TOKEN GEN: 4 KiB blocks that each name the token, the generation
+# and their own number, so that a block read from the wrong place does not
+# match either. Plain POSIX awk: dom0 runs this with mawk and must get the
+# same bytes as busybox awk gives here.
+pattern() {
+	LC_ALL=C awk -v tok="$1" -v gen="$2" -v blocks=$((data_kib / 4)) 'BEGIN {
+		pad = "." tok "." gen
+		while (length(pad) < 4096)
+			pad = pad pad
+		for (b = 0; b < blocks; b++)
+			printf "%s\n", substr(sprintf("lab-data tok=%s gen=%s block=%06d ", tok, gen, b) pad, 1, 4095)
+	}'
+}
+
+# pattern_kind TOKEN FILE: gen1 or gen2 when FILE starts with the first
+# block of that generation, else zeros or other.
+pattern_kind() {
+	first=$(dd if="$2" bs=64 count=1 2>/dev/null | tr -d '\0')
+	case $first in
+	"lab-data tok=$1 gen=1 "*) echo gen1 ;;
+	"lab-data tok=$1 gen=2 "*) echo gen2 ;;
+	"") echo zeros ;;
+	*) echo other ;;
+	esac
+}
+
+md5_of() {
+	md5sum < "$1" | cut -d' ' -f1
+}
+
+# wait_pid PID SECONDS: wait for a background job, at most SECONDS. I/O to
+# a disk whose backend never reconnects sleeps uninterruptibly, which
+# neither timeout(1) nor kill can end: the caller gives up on such a job
+# and leaves it behind.
+wait_pid() {
+	waited=0
+	while kill -0 "$1" 2>/dev/null; do
+		[ "$waited" -lt "$2" ] || return 1
+		sleep 1
+		waited=$((waited + 1))
+	done
+	wait "$1"
+	return 0
+}
+
+# note STEP RESULT: the result of one step of the data disk checks. Each
+# step first notes "timeout", which stays when it never finishes.
+note() {
+	echo "$1=$2" >> "$data_state"
+}
+
+state_of() {
+	sed -n "s/^$1=//p" "$data_state" | tail -n 1 | grep . || echo -
+}
+
+# write_data STEP: $data_pat to the start of the data disk, O_DIRECT, then
+# fsync (a cache flush of the virtual disk) and flushbufs.
+write_data() {
+	note "$1" timeout
+	if dd if="$data_pat" of="$data_dev" bs=64k oflag=direct conv=notrunc,fsync 2>/dev/null &&
+	   blockdev --flushbufs "$data_dev"; then
+		note "$1" ok
+	else
+		note "$1" io-error
+	fi
+}
+
+# read_back STEP MD5: the pattern's length read from the disk, not from the
+# page cache (caches dropped, buffers flushed, O_DIRECT), compared with MD5;
+# a mismatch is noted as what the disk holds instead (found-gen1, ...).
+read_back() {
+	note "$1" timeout
+	echo 3 2>/dev/null > /proc/sys/vm/drop_caches
+	blockdev --flushbufs "$data_dev" 2>/dev/null
+	if ! dd if="$data_dev" of="$data_rd" bs=64k count=$((data_kib / 64)) iflag=direct 2>/dev/null; then
+		note "$1" io-error
+	elif [ "$(md5_of "$data_rd")" = "$2" ]; then
+		note "$1" ok
+	else
+		note "$1" "found-$(pattern_kind "$data_tok" "$data_rd")"
+	fi
+	rm -f "$data_rd"
+}
+
+# The two jobs; they run in the background (see wait_pid).
+data_job_before() {
+	write_data write
+	read_back read "$data_md5"
+}
+
+data_job_after() {
+	read_back old-read "$data_md5"
+	write_data new-write
+	read_back new-read "$data_md5_new"
+}
+
+# Before hibernating: generation 1 on the data disk, read back. Keeps the
+# token and the checksum in shell variables, which the image keeps too.
+data_before() {
+	data_tok=$(sed -n 's/.*lab_tok=\([0-9A-Za-z]*\).*/\1/p' /proc/cmdline)
+	data_md5=""
+	if [ -z "$data_tok" ] || [ ! -b "$data_dev" ]; then
+		say "data-disk before failed (no ${data_tok:+$data_dev}${data_tok:-lab_tok= on the command line})"
+		return
+	fi
+	pattern "$data_tok" 1 > "$data_pat"
+	data_md5=$(md5_of "$data_pat")
+	: > "$data_state"
+	data_job_before &
+	wait_pid $! "$data_limit_before"
+	w=$(state_of write)
+	r=$(state_of read)
+	if [ "$w/$r" = ok/ok ]; then
+		say "data-disk before ok write=ok read=ok tok=$data_tok md5=$data_md5"
+	else
+		say "data-disk before failed write=$w read=$r tok=$data_tok"
+	fi
+	# Out of the image: it only has to hold what the restore checks need.
+	rm -f "$data_pat"
+}
+
+# After the restore: the old pattern read back from the disk, a new one
+# written and read back. One verdict line; dom0 then checks that the new
+# pattern reached the backing file.
+data_after() {
+	if [ -z "$data_md5" ]; then
+		say "data-disk failed (no pattern written before hibernating)"
+		return
+	fi
+	pattern "$data_tok" 2 > "$data_pat"
+	data_md5_new=$(md5_of "$data_pat")
+	: > "$data_state"
+	data_job_after &
+	late=""
+	wait_pid $! "$data_limit_after" || late="(timeout ${data_limit_after} s) "
+	r1=$(state_of old-read)
+	w=$(state_of new-write)
+	r2=$(state_of new-read)
+	if [ -z "$late" ] && [ "$r1/$w/$r2" = ok/ok/ok ]; then
+		say "data-disk ok old-read=ok new-write=ok new-read=ok md5=$data_md5_new"
+	else
+		say "data-disk failed ${late}old-read=$r1 new-write=$w new-read=$r2"
+	fi
+}
+
+# The swap disk (the resume device) answers: 64 blocks, O_DIRECT. The
+# result goes to a file, for a job in the background.
+swap_probe() {
+	blockdev --flushbufs /dev/xvdb 2>/dev/null
+	if dd if=/dev/xvdb of=/dev/null bs=4096 count=64 iflag=direct 2>/dev/null; then
+		echo ok > /tmp/lab-swap.state
+	else
+		echo failed > /tmp/lab-swap.state
+	fi
+}
+
 # Hibernate to the swap disk the lab gives the guest (dom0 passes lab_hib=1;
 # the restoring boot gets lab_hib=2 and resume=/dev/xvdb, so a fresh boot
 # after a failed restore does not hibernate again).
@@ -114,6 +292,7 @@ hibernate() {
 		say "hibernate swapon failed"
 		return 0
 	fi
+	data_before
 	sleep 6
 	say "hibernate writing image"
 	echo disk > /sys/power/state
@@ -124,11 +303,18 @@ hibernate() {
 	else
 		say "hibernate failed ($rc)"
 	fi
-	blockdev --flushbufs /dev/xvdb 2>/dev/null
-	if timeout 20 dd if=/dev/xvdb of=/dev/null bs=4096 count=64 2>/dev/null; then
-		say "disk after resume ok"
+	# Both disks at once: when neither reconnects, the lab waits for
+	# one timeout, not two.
+	rm -f /tmp/lab-swap.state
+	swap_probe &
+	swap_pid=$!
+	t0=$(cut -d. -f1 /proc/uptime)
+	data_after
+	# The probe had 20 s before; what the data checks took counts.
+	if wait_pid "$swap_pid" $((20 - $(cut -d. -f1 /proc/uptime) + t0)); then
+		say "disk after resume $(cat /tmp/lab-swap.state)"
 	else
-		say "disk after resume failed"
+		say "disk after resume failed (timeout)"
 	fi
 	dmesg | grep -i -E 'PM:|xen|blkfront|evtchn|event|Freezing|Restarting' | tail -n 40 |
 		sed 's/^/LAB: dmesg-resume /'
@@ -139,5 +325,8 @@ boot) boot ;;
 hibernate) hibernate ;;
 heartbeat) heartbeat ;;
 down) down ;;
-*) echo "usage: $0 boot|heartbeat|down|hibernate" >&2; exit 2 ;;
+# For dom0's check of the data disk's backing file.
+pattern) pattern "$2" "$3" ;;
+kind) pattern_kind "$2" "$3" ;;
+*) echo "usage: $0 boot|heartbeat|down|hibernate|pattern TOKEN GEN|kind TOKEN FILE" >&2; exit 2 ;;
 esac
