@@ -22,6 +22,9 @@
 #define pr_fmt(fmt) "xen/hvm: " fmt
 
 #include <linux/cpumask.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/page-flags.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
 #include <linux/types.h>
@@ -183,61 +186,129 @@ void xen_hvm_hand_over_areas(void)
 	xen_hvm_release_vcpu_time_areas();
 }
 
-/* Xen's page leaves @gfn; RAM comes back there if the e820 map says RAM. */
-static int xen_hvm_give_back_gfn(xen_pfn_t gfn)
+/*
+ * Frames are handed to Xen in batches: one populate hypercall for many.
+ * Only the last steps of a hibernation boot kernel or the first ones of an
+ * image use it: CPU 0 alone, interrupts off.
+ */
+#define XEN_HVM_BATCH	64
+
+struct xen_hvm_batch {
+	xen_pfn_t gfns[XEN_HVM_BATCH];
+	unsigned int n;
+	unsigned int done;
+	unsigned int failed;
+};
+
+static void xen_hvm_batch_flush(struct xen_hvm_batch *b, unsigned int op)
+{
+	struct xen_memory_reservation res = {
+		.nr_extents = b->n,
+		.extent_order = 0,
+		.domid = DOMID_SELF,
+	};
+	int rc;
+
+	if (!b->n)
+		return;
+	set_xen_guest_handle(res.extent_start, b->gfns);
+	rc = HYPERVISOR_memory_op(op, &res);
+	rc = max(rc, 0);
+	b->done += rc;
+	b->failed += b->n - rc;
+	b->n = 0;
+}
+
+static void xen_hvm_batch_add(struct xen_hvm_batch *b, unsigned int op,
+			      xen_pfn_t gfn)
+{
+	b->gfns[b->n++] = gfn;
+	if (b->n == XEN_HVM_BATCH)
+		xen_hvm_batch_flush(b, op);
+}
+
+static bool xen_hvm_gfn_is_ram(xen_pfn_t gfn)
+{
+	u64 pa = PFN_PHYS(gfn);
+
+	return e820__mapped_any(pa, pa + PAGE_SIZE, E820_TYPE_RAM);
+}
+
+/*
+ * Whatever Xen has at @gfn (its own page, a grant or foreign mapping, or
+ * nothing) leaves the physical map, and RAM is asked for in its place.
+ * Removing a hole fails harmlessly; populating over a grant or foreign
+ * mapping would make Xen crash the domain, hence the removal first.
+ */
+static void xen_hvm_refill_gfn(struct xen_hvm_batch *b, xen_pfn_t gfn)
 {
 	struct xen_remove_from_physmap rm = {
 		.domid = DOMID_SELF,
 		.gpfn = gfn,
 	};
-	struct xen_memory_reservation res = {
-		.nr_extents = 1,
-		.extent_order = 0,
-		.domid = DOMID_SELF,
-	};
-	u64 pa = PFN_PHYS(gfn);
-	int rc;
 
-	rc = HYPERVISOR_memory_op(XENMEM_remove_from_physmap, &rm);
-	if (rc)
-		return rc;
-	if (!e820__mapped_all(pa, pa + PAGE_SIZE, E820_TYPE_RAM))
-		return 0;
-	set_xen_guest_handle(res.extent_start, &gfn);
-	rc = HYPERVISOR_memory_op(XENMEM_populate_physmap, &res);
-	return rc == 1 ? 0 : (rc < 0 ? rc : -ENOMEM);
+	HYPERVISOR_memory_op(XENMEM_remove_from_physmap, &rm);
+	if (xen_hvm_gfn_is_ram(gfn))
+		xen_hvm_batch_add(b, XENMEM_populate_physmap, gfn);
+}
+
+/* Pages given to the balloon: their frames have no RAM in the domain. */
+static bool xen_hvm_pfn_ballooned(unsigned long pfn)
+{
+	return pfn_valid(pfn) && PageOffline(pfn_to_page(pfn));
 }
 
 /**
- * xen_hvm_unmap_xen_pages() - take Xen's own pages out of the physical map
+ * xen_hvm_unmap_xen_pages() - take Xen's pages out, put RAM back everywhere
  *
- * The shared-info page and (PVH) the grant-table frames sit at frames this
- * kernel chose. The image's copy would write the image's data into Xen's
- * pages there, and the image maps them again at its own frames, which
- * leaves holes where these were. Afterwards the frames hold ordinary RAM
- * (or nothing, where the e820 map has none), and this kernel must not read
- * shared info any more. Context: the last step of a hibernation boot
- * kernel, interrupts off.
+ * The image's data is about to be copied over all of the RAM the e820 map
+ * lists, but the physical map is this kernel's: the shared-info page and
+ * the grant frames sit at frames it chose, and frames it gave to the
+ * balloon (among them the ones the grant frames are placed over) are
+ * holes. A write to a hole is dropped and a later read gives all ones, so
+ * the image's data there would be lost; Xen's pages there would be
+ * overwritten with the image's data, and moved away (leaving holes) when
+ * the image maps them at its own frames. Afterwards every such frame holds
+ * ordinary RAM, and this kernel must not read shared info any more.
+ * Context: the last step of a hibernation boot kernel, interrupts off.
  */
 void xen_hvm_unmap_xen_pages(void)
 {
-	unsigned long shinfo = xen_hvm_shared_info_pfn();
-	unsigned int i, kept = 0;
-	int rc;
+	unsigned long shinfo = xen_hvm_shared_info_pfn(), pfn;
+	struct xen_hvm_batch b = {};
+	unsigned int i;
 
 	for (i = 0; i < xen_auto_xlat_grant_frames.count; i++)
-		if (xen_hvm_give_back_gfn(xen_auto_xlat_grant_frames.pfn[i]))
-			kept++;
-	/* Unused frames have nothing to remove: only a count is worth a line. */
-	if (kept)
-		pr_info("hibernation: %u of %u grant frame(s) were not mapped\n",
-			kept, xen_auto_xlat_grant_frames.count);
-	if (!shinfo)
-		return;
-	rc = xen_hvm_give_back_gfn(shinfo);
-	if (rc)
-		pr_err("hibernation: shared info stays at pfn %#lx (%d)\n",
-		       shinfo, rc);
+		xen_hvm_refill_gfn(&b, xen_auto_xlat_grant_frames.pfn[i]);
+	for (pfn = 0; pfn < max_pfn; pfn++)
+		if (xen_hvm_pfn_ballooned(pfn))
+			xen_hvm_refill_gfn(&b, pfn);
+	xen_hvm_batch_flush(&b, XENMEM_populate_physmap);
+	pr_info("hibernation: RAM back at %u frame(s) given to Xen\n", b.done);
+	/* Last: the clock reads its vCPU 0 slot there. */
+	if (shinfo) {
+		xen_hvm_refill_gfn(&b, shinfo);
+		xen_hvm_batch_flush(&b, XENMEM_populate_physmap);
+	}
+	if (b.failed)
+		pr_err("hibernation: %u frame(s) stay empty: the image loses what it had there\n",
+		       b.failed);
+}
+
+/*
+ * The image's ballooned pages are not part of it, and the boot kernel may
+ * have had RAM at their frames: give that RAM back, as the balloon would
+ * expect. A frame that is a hole already fails harmlessly.
+ */
+static void xen_hvm_release_ballooned(void)
+{
+	struct xen_hvm_batch b = {};
+	unsigned long pfn;
+
+	for (pfn = 0; pfn < max_pfn; pfn++)
+		if (xen_hvm_pfn_ballooned(pfn))
+			xen_hvm_batch_add(&b, XENMEM_decrease_reservation, pfn);
+	xen_hvm_batch_flush(&b, XENMEM_decrease_reservation);
 }
 
 /**
@@ -327,7 +398,8 @@ int xen_hvm_adopt_vcpu_areas(const struct xen_hvm_vcpu_area_rec *recs,
  *
  * Like xen_hvm_post_suspend() after a save/restore, and first the boot
  * kernel's runstate and time areas released (a boot kernel that handed
- * over did it already; one that did not left them registered). Without a
+ * over did it already; one that did not left them registered) and RAM
+ * given back where the image had ballooned pages. Without a
  * record, each vCPU's registration is tried as usual: one that exists is
  * taken to be at this kernel's address. Context: CPU 0, the others
  * offline, interrupts off.
@@ -340,6 +412,7 @@ int xen_hvm_take_over_domain(const struct xen_hvm_vcpu_area_rec *recs,
 	int rc;
 
 	xen_hvm_release_vcpu_time_areas();
+	xen_hvm_release_ballooned();
 	xen_hvm_forget_vcpu_areas();
 	rc = recs ? xen_hvm_adopt_vcpu_areas(recs, n) : 0;
 	if (rc)

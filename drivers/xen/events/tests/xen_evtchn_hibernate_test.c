@@ -73,11 +73,13 @@ struct xhib_jump {
 	int suspend_rc;			/* syscore suspend of the image */
 	int handover_rc;		/* syscore suspend of the boot kernel */
 	domid_t new_domid;
+	xen_pfn_t balloon;		/* a frame the kernel gave to the balloon */
+	bool balloon_hole_at_jump;	/* ... still a hole when the image is copied */
 };
 
 /* One row of the matrix. */
 struct xhib_row {
-	bool abi_kept, virqs, ipis, toolstack, new_chan, old_released;
+	bool abi_kept, virqs, ipis, toolstack, new_chan, old_released, balloon;
 	unsigned int boot_frames;	/* boot kernel frames Xen still writes */
 	char image_abi[8];
 };
@@ -100,6 +102,33 @@ static int xhib_set_param(unsigned int index, u64 value)
 	struct xen_hvm_param p = { .domid = DOMID_SELF, .index = index, .value = value };
 
 	return HYPERVISOR_hvm_op(HVMOP_set_param, &p);
+}
+
+/* A page given to the balloon: offline for the kernel, a hole for Xen. */
+static struct page *xhib_balloon_page(struct kunit *test)
+{
+	struct xen_memory_reservation r = { .nr_extents = 1, .domid = DOMID_SELF };
+	struct page *page = alloc_page(GFP_KERNEL);
+	xen_pfn_t gfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	gfn = page_to_pfn(page);
+	set_xen_guest_handle(r.extent_start, &gfn);
+	__SetPageOffline(page);
+	KUNIT_EXPECT_EQ(test, HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r), 1);
+	KUNIT_EXPECT_TRUE(test, xm_gfn_is_hole(xeh_live(), gfn));
+	return page;
+}
+
+static void xhib_unballoon_page(struct page *page)
+{
+	struct xen_memory_reservation r = { .nr_extents = 1, .domid = DOMID_SELF };
+	xen_pfn_t gfn = page_to_pfn(page);
+
+	set_xen_guest_handle(r.extent_start, &gfn);
+	HYPERVISOR_memory_op(XENMEM_populate_physmap, &r);
+	__ClearPageOffline(page);
+	__free_page(page);
 }
 
 static void xhib_boot_fifo(struct xhib_boot *b)
@@ -237,6 +266,15 @@ static void xhib_play_boot_kernel(struct xhib_boot *b)
 	xm_fire_virq(xeh_live(), 0, VIRQ_TIMER);
 }
 
+/* The boot kernel gave the same page to the balloon (same build). */
+static void xhib_make_hole(xen_pfn_t gfn)
+{
+	struct xen_memory_reservation r = { .nr_extents = 1, .domid = DOMID_SELF };
+
+	set_xen_guest_handle(r.extent_start, &gfn);
+	HYPERVISOR_memory_op(XENMEM_decrease_reservation, &r);
+}
+
 /* --- the jump ---------------------------------------------------------------- */
 
 static int xhib_notify(unsigned long event)
@@ -264,9 +302,12 @@ static int xhib_jump_fn(void *data)
 	cfg.fifo_errno = 0;
 	xm_domain_restore(xeh_live(), &cfg, j->new_domid);
 	xhib_play_boot_kernel(j->boot);
+	/* The image's data goes to every RAM frame: none may be a hole. */
+	xhib_make_hole(j->balloon);
 	if (j->boot->handover) {
 		xhib_notify(PM_RESTORE_PREPARE);
 		j->handover_rc = xen_hib_syscore_ops.suspend(NULL);
+		j->balloon_hole_at_jump = xm_gfn_is_hole(xeh_live(), j->balloon);
 	} else {
 		/* Another kernel's data where our record lives. */
 		memset(&xen_hib_record, 0, sizeof(xen_hib_record));
@@ -426,6 +467,7 @@ static void xhib_run(struct kunit *test, struct xhib_boot *boot,
 	enum xeh_mode mode_before = xeh_kernel_mode();
 	struct xhib_jump *j;
 	struct xeh_chan old, fresh, *virq;
+	struct page *balloon;
 	unsigned int cpu;
 
 	j = kunit_kzalloc(test, sizeof(*j), GFP_KERNEL);
@@ -436,7 +478,9 @@ static void xhib_run(struct kunit *test, struct xhib_boot *boot,
 	j->boot = boot;
 	j->new_domid = xm_domain_id(xeh_live()) + 1;
 
-	/* The image: a backend channel, a timer VIRQ on every CPU. */
+	/* The image: a backend channel, a timer VIRQ on every CPU, a balloon. */
+	balloon = xhib_balloon_page(test);
+	j->balloon = page_to_pfn(balloon);
 	xeh_open(test, &old);
 	xeh_bind_virqs(test, virq);
 	KUNIT_ASSERT_EQ(test, xhib_notify(PM_HIBERNATION_PREPARE), NOTIFY_DONE);
@@ -479,6 +523,18 @@ static void xhib_run(struct kunit *test, struct xhib_boot *boot,
 	KUNIT_EXPECT_EQ(test, xeh_peer_send(&fresh), 0);
 	row->new_chan = xeh_expect_hits(test, &fresh, 1, "new channel after the restore");
 	xeh_close(&fresh);
+
+	/*
+	 * The boot kernel put RAM back where it had none, and the image gave
+	 * back what it had ballooned (the boot kernel may have had RAM there).
+	 */
+	row->balloon = (!boot->handover || !j->balloon_hole_at_jump) &&
+		       xm_gfn_is_hole(xeh_live(), j->balloon);
+	KUNIT_EXPECT_TRUE_MSG(test, row->balloon,
+			      "%s: balloon frame a hole at the jump %d, after the restore %d",
+			      what, j->balloon_hole_at_jump,
+			      xm_gfn_is_hole(xeh_live(), j->balloon));
+	xhib_unballoon_page(balloon);
 
 	row->boot_frames = xhib_boot_frames_left(test, boot);
 	KUNIT_EXPECT_EQ_MSG(test, row->boot_frames, 0U,
@@ -524,21 +580,23 @@ static void xhib_handover_matrix(struct kunit *test)
 	}
 
 	/* "hibernate: |" lines: run-kunit.sh collects them from every boot. */
-	kunit_info(test, "hibernate: | %-5s | %-9s | %-5s | %-8s | %-5s | %-9s | %-5s | %-4s | %-11s | %-8s | %-8s | %-11s |\n",
+	kunit_info(test, "hibernate: | %-5s | %-8s | %-5s | %-8s | %-5s | %-8s | %-5s | %-4s | %-10s | %-8s | %-8s | %-7s | %-11s |\n",
 		   "boot", "handover", "vCPUs", "delivery", "image", "ABI kept", "VIRQs",
-		   "IPIs", "store+cons", "new chan", "old port", "boot frames");
+		   "IPIs", "store+cons", "new chan", "old port", "balloon", "boot frames");
 	for (i = 0; i < ARRAY_SIZE(cells); i++)
-		kunit_info(test, "hibernate: | %-5s | %-9s | %-5u | %-8s | %-5s | %-9s | %-5s | %-4s | %-11s | %-8s | %-8s | %-11u |\n",
+		kunit_info(test, "hibernate: | %-5s | %-8s | %-5u | %-8s | %-5s | %-8s | %-5s | %-4s | %-10s | %-8s | %-8s | %-7s | %-11u |\n",
 			   xhib_abi_name(cells[i].fifo), cells[i].handover ? "yes" : "none",
 			   cells[i].vcpus, mode, rows[i].image_abi,
 			   rows[i].abi_kept ? "yes" : "NO", rows[i].virqs ? "ok" : "FAIL",
 			   rows[i].ipis ? "ok" : "FAIL", rows[i].toolstack ? "ok" : "FAIL",
 			   rows[i].new_chan ? "ok" : "FAIL", rows[i].old_released ? "ok" : "FAIL",
-			   rows[i].boot_frames);
+			   rows[i].balloon ? "ok" : "FAIL", rows[i].boot_frames);
 }
 
 /* What the boot kernel leaves for the image: a domain as libxl builds it. */
 struct xhib_handover_state {
+	xen_pfn_t balloon;		/* in: a frame given to the balloon */
+	bool balloon_hole;		/* it was still a hole after the handover */
 	int suspend_rc;
 	unsigned int bound_ports;	/* guest ports not free */
 	unsigned int frames;		/* frames Xen writes */
@@ -568,6 +626,7 @@ static int xhib_handover_and_back_fn(void *data)
 	h->fifo = xm_is_fifo(d);
 	h->shinfo_mapped = xm_shared_info_gfn(d) >= 0;
 	h->shinfo_hole = xm_gfn_is_hole(d, pfn);
+	h->balloon_hole = xm_gfn_is_hole(d, h->balloon);
 	/* swsusp_arch_resume() failed: the boot kernel goes on. */
 	xen_hib_syscore_ops.resume(NULL);
 	return 0;
@@ -588,6 +647,7 @@ static void xhib_failed_restore_keeps_boot_kernel(struct kunit *test)
 	bool fifo_before = xen_fifo_events;
 	struct xm_domain *d = xeh_live();
 	struct xeh_chan c, *virq;
+	struct page *balloon;
 	unsigned int cpu, areas = 0;
 	unsigned long resets;
 	bool ok = true;
@@ -612,6 +672,8 @@ static void xhib_failed_restore_keeps_boot_kernel(struct kunit *test)
 
 	/* The jump itself fails after the handover. */
 	xhib_toolstack_connect(test);
+	balloon = xhib_balloon_page(test);
+	h.balloon = page_to_pfn(balloon);
 	xhib_offline_aps(test);
 	KUNIT_EXPECT_EQ(test, stop_machine(xhib_handover_and_back_fn, &h, cpumask_of(0)), 0);
 	xhib_online_cpus(test, nr_cpu_ids);
@@ -628,6 +690,10 @@ static void xhib_failed_restore_keeps_boot_kernel(struct kunit *test)
 	KUNIT_EXPECT_FALSE_MSG(test, h.fifo, "the handover leaves 2-level");
 	KUNIT_EXPECT_FALSE_MSG(test, h.shinfo_mapped, "shared info unmapped by the handover");
 	KUNIT_EXPECT_FALSE_MSG(test, h.shinfo_hole, "shared-info frame RAM again");
+	KUNIT_EXPECT_FALSE_MSG(test, h.balloon_hole, "ballooned frame RAM again for the image");
+	KUNIT_EXPECT_TRUE_MSG(test, xm_gfn_is_hole(d, h.balloon),
+			      "ballooned frame given back again by the boot kernel's resume");
+	xhib_unballoon_page(balloon);
 
 	KUNIT_EXPECT_EQ(test, xen_fifo_events, fifo_before);
 	KUNIT_EXPECT_EQ(test, xm_is_fifo(d), fifo_before);

@@ -359,13 +359,46 @@ static long xm_populate_physmap(struct xm_caller *c, unsigned long arg)
 	return i;
 }
 
+/*
+ * hibernation.rst, Xen fact 7: XENMEM_decrease_reservation (a balloon
+ * giving pages back) leaves holes; order-0 extents only, a hole stops the
+ * batch. Returns the number of extents done.
+ */
+static long xm_decrease_reservation(struct xm_caller *c, unsigned long arg)
+{
+	struct xen_memory_reservation r;
+	struct xm_domain *d;
+	unsigned long i;
+	xen_pfn_t gfn;
+
+	if (xm_copy_in(&r, arg, sizeof(r)))
+		return -EFAULT;
+	d = xm_lookup_arg(c, r.domid);
+	if (!d)
+		return -ESRCH;
+	if (!xm_may_target(c, d))
+		return -EPERM;
+	if (r.extent_order)
+		return -EINVAL;
+	for (i = 0; i < r.nr_extents; i++) {
+		if (xm_copy_in(&gfn, (unsigned long)(r.extent_start + i),
+			       sizeof(gfn)))
+			return i ?: -EFAULT;
+		if (!xm_gfn_usable(d, gfn) || d->shinfo_gfn == (long)gfn ||
+		    xm_make_hole(d, gfn))
+			return i;
+	}
+	return i;
+}
+
 /**
  * xm_memory_op() - XENMEM_* dispatcher (xen/common/memory.c)
  * @c: the caller
  * @cmd: the sub-op (bits 5:0 of the first argument)
  * @arg: guest address of its argument
  *
- * Return: 0, the number of extents done (populate), or a negative errno.
+ * Return: 0, the number of extents done (populate, decrease), or a
+ * negative errno.
  */
 long xm_memory_op(struct xm_caller *c, unsigned int cmd, unsigned long arg)
 {
@@ -376,6 +409,8 @@ long xm_memory_op(struct xm_caller *c, unsigned int cmd, unsigned long arg)
 		return xm_remove_from_physmap(c, arg);
 	case XENMEM_populate_physmap:
 		return xm_populate_physmap(c, arg);
+	case XENMEM_decrease_reservation:
+		return xm_decrease_reservation(c, arg);
 	default:
 		return -XM_ENOSYS;
 	}
