@@ -92,10 +92,6 @@ declare -A upstream_info=(
 # lands. Shown as expected failures; they do not decide the exit status, and
 # a pass there is reported so the entry can be removed.
 declare -A ours_xfail=(
-	[hibdiff]="expected until hibernation support lands: the 2-level image finds Xen still in the boot kernel's FIFO ABI"
-	[hibrev]="expected until hibernation support lands: the FIFO image finds Xen on the boot kernel's 2-level ABI and gets no events"
-	[hib2vdiff]="expected until hibernation support lands: as hibdiff, with 2 vCPUs"
-	[hib2vrev]="expected until hibernation support lands: as hibrev, with 2 vCPUs"
 )
 
 # Summary rows: "step|result|seconds|detail".
