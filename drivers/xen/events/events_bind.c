@@ -45,6 +45,13 @@ static int xen_reuse_binding(struct xen_irq_info *info,
 		info->users++;
 		return info->irq;
 	}
+	/*
+	 * A single owner that freed its handler but kept the binding hands it
+	 * on: xenbus frees the handler of its late-init wait and binds the
+	 * xenstore port again for good.
+	 */
+	if (info->users == XEN_IRQ_SINGLE_OWNER && !irq_has_action(info->irq))
+		return info->irq;
 	return -EBUSY;
 }
 

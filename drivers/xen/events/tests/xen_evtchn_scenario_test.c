@@ -484,6 +484,34 @@ static void xes_event_on_unbound_port_is_survived(struct kunit *test)
 	xes_close(&c);
 }
 
+/*
+ * xenbus' late init (review D1): the handler that waited for xenstore is
+ * freed with free_irq() alone, and the same port is bound again without
+ * IRQF_SHARED. The binding is handed on, with the same irq.
+ */
+static void xes_port_rebound_after_free_irq(struct kunit *test)
+{
+	struct xes_chan c, again = {};
+	int irq;
+
+	xes_open(test, &c);
+	free_irq(c.irq, &c);
+	again.local = c.local;
+	again.remote = c.remote;
+	again.last_cpu = -1;
+	atomic_set(&again.hits, 0);
+	irq = bind_evtchn_to_irqhandler(c.local, xes_handler, 0, "xes-again", &again);
+	KUNIT_ASSERT_EQ_MSG(test, irq, c.irq, "second bind of port %u", c.local);
+	again.irq = irq;
+	xes_peer_send(test, &again);
+	xes_expect_hits(test, &again, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c.hits), 0);
+	/* A port with a handler still installed stays refused. */
+	KUNIT_EXPECT_EQ(test, bind_evtchn_to_irqhandler(c.local, xes_handler, 0,
+							"xes-third", &c), -EBUSY);
+	xes_close(&again);
+}
+
 /* --- suite ----------------------------------------------------------------------- */
 
 static int xes_suite_init(struct kunit_suite *suite)
@@ -525,6 +553,7 @@ static struct kunit_case xes_cases[] = {
 	KUNIT_CASE(xes_cpu_hotplug_keeps_events),
 	KUNIT_CASE(xes_masked_event_survives_cpu_unplug),
 	KUNIT_CASE(xes_event_on_unbound_port_is_survived),
+	KUNIT_CASE(xes_port_rebound_after_free_irq),
 	{}
 };
 
