@@ -31,7 +31,8 @@
 
 #include "events_internal.h"
 
-#define XEN_FIFO_WORDS_PER_PAGE	(PAGE_SIZE / sizeof(event_word_t))
+/* Xen's event array pages are 4 KiB whatever the kernel's page size. */
+#define XEN_FIFO_WORDS_PER_PAGE	(XEN_PAGE_SIZE / sizeof(event_word_t))
 #define XEN_FIFO_MAX_PAGES	(EVTCHN_FIFO_NR_CHANNELS / XEN_FIFO_WORDS_PER_PAGE)
 #define XEN_FIFO_ALL_QUEUES	(BIT(EVTCHN_FIFO_MAX_QUEUES) - 1)
 
