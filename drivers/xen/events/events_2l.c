@@ -149,8 +149,9 @@ static xen_ulong_t xen_2l_visit_bits(unsigned int visit, unsigned int start_bit)
 /*
  * One pass over all ports this CPU was signalled for, each handled at most
  * once, starting after the port handled last. A port raised again during
- * the pass is found by the next pass (Xen sets its selector bit again), so
- * a flooding port gets one turn per pass like everybody else.
+ * the pass is found by the next pass (Xen sets its selector bit again once
+ * the ack cleared its pending bit), so a flooding port gets one turn per
+ * pass like everybody else.
  */
 static void xen_2l_scan(struct xen_evtchn_loop *loop)
 {

@@ -72,16 +72,21 @@ void xen_info_unmask(struct xen_irq_info *info, u8 reason)
 
 /*
  * The event has been taken over by the flow handler: later raises are new
- * events, and another CPU may pick them up.
+ * events, and another CPU may pick them up. The claim is released before
+ * the pending state is cleared: a raise in between is then picked up again
+ * (at worst the handler runs once more). The other order loses it on
+ * 2-level for good: the other CPU skips the port, still claimed, and Xen
+ * finds it pending and raises nothing more.
  */
 void xen_info_end_event(struct xen_irq_info *info)
 {
 	evtchn_port_t port = READ_ONCE(info->port);
 
+	smp_store_release(&info->in_flight, 0);
+	/* Both ABIs clear with an atomic operation. */
+	smp_mb__before_atomic();
 	if (port)
 		xen_evtchn_abi->port_clear(port);
-	/* Our clear of pending is visible before another CPU may claim. */
-	smp_store_release(&info->in_flight, 0);
 }
 
 static struct xen_irq_info *xen_data_info(struct irq_data *data)

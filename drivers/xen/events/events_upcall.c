@@ -130,8 +130,9 @@ void xen_evtchn_dispatch(evtchn_port_t port, struct xen_evtchn_loop *loop)
 	}
 	/*
 	 * Another CPU picked this port up and has not acked it yet (it was
-	 * just moved here, or re-raised by an unmask): the handler there
-	 * runs after its ack and covers this raise too.
+	 * just moved here, or re-raised by an unmask): its ack gives up the
+	 * claim before it clears the pending state, and its handler runs
+	 * after the ack, so that handler covers this raise too.
 	 */
 	if (xchg_acquire(&info->in_flight, 1))
 		return;
