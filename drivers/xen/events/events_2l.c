@@ -172,7 +172,8 @@ static void xen_2l_scan(struct xen_evtchn_loop *loop)
 		bits = xen_2l_active_bits(loop->cpu, word) &
 		       xen_2l_visit_bits(visit, start_bit);
 		while (bits) {
-			port = word * XEN_2L_WORD_BITS + __ffs(bits);
+			/* xen_ulong_t is 64 bits even on 32-bit Arm. */
+			port = word * XEN_2L_WORD_BITS + __ffs64(bits);
 			bits &= bits - 1;
 			xen_evtchn_dispatch(port, loop);
 			__this_cpu_write(xen_2l_cursor, (port + 1) % XEN_2L_NR_PORTS);
