@@ -16,6 +16,7 @@
 #include <linux/list.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/workqueue.h>
 
 #include <xen/events.h>
@@ -60,7 +61,13 @@ static void xen_eoi_queue_arm(struct xen_eoi_queue *q, u64 now)
 				 first->eoi_deadline - now : 0);
 }
 
-/* Each pass removes at least one entry or stops: bounded by the list. */
+/*
+ * Each pass removes at least one entry or stops: bounded by the list. An
+ * entry is completed outside the list lock: its unmask may be a hypercall,
+ * and thousands of them with interrupts off would stall the CPU. Taken off
+ * the list, an info stays valid until the end of the RCU read section,
+ * even if it is unbound meanwhile (it is freed after a grace period).
+ */
 static void xen_eoi_worker(struct work_struct *work)
 {
 	struct xen_eoi_queue *q =
@@ -69,16 +76,21 @@ static void xen_eoi_worker(struct work_struct *work)
 	struct xen_irq_info *info;
 	unsigned long flags;
 
+	rcu_read_lock();
 	raw_spin_lock_irqsave(&q->lock, flags);
 	while ((info = list_first_entry_or_null(&q->due, struct xen_irq_info,
 						eoi_node))) {
 		if (time_before64(now, info->eoi_deadline))
 			break;
 		list_del_init(&info->eoi_node);
-		xen_lateeoi_complete(info);
+		raw_spin_unlock_irqrestore(&q->lock, flags);
+		if (!READ_ONCE(info->dying))
+			xen_lateeoi_complete(info);
+		raw_spin_lock_irqsave(&q->lock, flags);
 	}
 	xen_eoi_queue_arm(q, now);
 	raw_spin_unlock_irqrestore(&q->lock, flags);
+	rcu_read_unlock();
 }
 
 static void xen_eoi_enqueue(struct xen_irq_info *info, u64 until)
