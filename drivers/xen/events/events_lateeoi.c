@@ -167,8 +167,13 @@ static void xen_lateeoi_handle(struct xen_irq_info *info, bool spurious)
 {
 	u64 until = 0, backoff;
 
-	/* A repeated EOI moves an already queued one; eoi_cpu may change. */
-	xen_eoi_dequeue(info);
+	/*
+	 * A repeated EOI moves an already queued one; eoi_cpu may change.
+	 * Most EOIs find nothing queued: no lock (often a remote CPU's) and
+	 * no write to the node then.
+	 */
+	if (!list_empty_careful(&info->eoi_node))
+		xen_eoi_dequeue(info);
 
 	/* Only an EOI from inside the storming upcall itself is throttled. */
 	if (info->eoi_deadline &&
