@@ -268,13 +268,22 @@ static int xen_find_bound_virq(unsigned int virq, unsigned int cpu,
 			       evtchn_port_t *port)
 {
 	struct evtchn_status status;
-	unsigned int nr = xen_evtchn_abi->port_span();
+	unsigned int nr = xen_evtchn_abi->port_limit();
 	evtchn_port_t p;
+	int rc;
 
+	/*
+	 * A kernel before us (kexec) may have bound it anywhere, also beyond
+	 * our event array so far. Xen's valid ports are contiguous from 0:
+	 * its first -EINVAL ends the search.
+	 */
 	for (p = 1; p < nr; p++) {
 		status.dom = DOMID_SELF;
 		status.port = p;
-		if (HYPERVISOR_event_channel_op(EVTCHNOP_status, &status))
+		rc = HYPERVISOR_event_channel_op(EVTCHNOP_status, &status);
+		if (rc == -EINVAL)
+			break;
+		if (rc)
 			continue;
 		if (status.status == EVTCHNSTAT_virq && status.u.virq == virq &&
 		    status.vcpu == xen_vcpu_nr(cpu)) {
