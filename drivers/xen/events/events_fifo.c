@@ -75,6 +75,13 @@ static unsigned int xen_fifo_nr_pages;
 
 static atomic_long_t xen_fifo_link_errors = ATOMIC_LONG_INIT(0);
 
+/*
+ * The last reattach found our control blocks still registered: the same
+ * domain, whose queues and HEADs are intact (and may be stale where our
+ * cursor is 0: never force those).
+ */
+static bool xen_fifo_same_domain;
+
 /* Corrupted links seen by the consumer (tests read this). */
 unsigned long xen_evtchn_fifo_link_errors(void)
 {
@@ -457,6 +464,7 @@ static int xen_fifo_reattach(void)
 			same_domain = rc == -EINVAL;
 			if (!same_domain)
 				xen_fifo_nr_pages = 0;
+			xen_fifo_same_domain = same_domain;
 			first = false;
 		}
 		if (rc == -EINVAL && same_domain) {
@@ -474,7 +482,11 @@ static int xen_fifo_reattach(void)
 	return 0;
 }
 
-/* Every queue of every online CPU is looked at by its next upcall. */
+/*
+ * Every queue of every online CPU is looked at by its next upcall. In the
+ * same domain Xen's READY bits are still right and a forced queue would
+ * read a HEAD Xen wrote long ago: only the flag is set there.
+ */
 static void xen_fifo_rescan(void)
 {
 	unsigned int cpu;
@@ -482,7 +494,8 @@ static void xen_fifo_rescan(void)
 	for_each_online_cpu(cpu) {
 		struct vcpu_info *vcpu = per_cpu(xen_vcpu, cpu);
 
-		per_cpu_ptr(&xen_fifo_cpu, cpu)->carry = XEN_FIFO_ALL_QUEUES;
+		if (!xen_fifo_same_domain)
+			per_cpu_ptr(&xen_fifo_cpu, cpu)->carry = XEN_FIFO_ALL_QUEUES;
 		if (vcpu)
 			WRITE_ONCE(vcpu->evtchn_upcall_pending, 1);
 	}
