@@ -132,10 +132,15 @@ static void xen_lateeoi_chip_ack(struct irq_data *data)
 		xen_evtchn_abi->port_clear(port);
 }
 
+/*
+ * Returns 0 when there is no port to raise (after resume, before the
+ * driver binds again): genirq then replays the interrupt itself.
+ */
 static int xen_chip_retrigger(struct irq_data *data)
 {
 	struct xen_irq_info *info = xen_data_info(data);
 	unsigned long flags;
+	int raised = 0;
 
 	raw_spin_lock_irqsave(&info->mask_lock, flags);
 	if (info->port) {
@@ -143,9 +148,10 @@ static int xen_chip_retrigger(struct irq_data *data)
 		xen_info_mask_locked(info, XEN_MASK_MOVING);
 		xen_evtchn_abi->port_raise(info->port);
 		xen_info_unmask_locked(info, XEN_MASK_MOVING);
+		raised = 1;
 	}
 	raw_spin_unlock_irqrestore(&info->mask_lock, flags);
-	return 1;
+	return raised;
 }
 
 static int xen_hyp_bind_vcpu(evtchn_port_t port, unsigned int cpu)
