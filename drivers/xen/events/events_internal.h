@@ -107,7 +107,7 @@ struct xen_irq_info {
  * struct xen_evtchn_loop - state of one run of the upcall on one CPU
  * @cpu: the CPU running it
  * @events: events dispatched so far
- * @deadline: jiffies after which late EOIs get deferred
+ * @deadline: local_clock() after which late EOIs get deferred
  * @deadline_armed: @deadline is set (only once the run got long)
  * @defer_eoi: the deadline passed: throttle lateeoi channels
  * @rehome: not an upcall but the drain of a dead CPU's queues (FIFO):
@@ -116,7 +116,7 @@ struct xen_irq_info {
 struct xen_evtchn_loop {
 	unsigned int cpu;
 	unsigned int events;
-	unsigned long deadline;
+	u64 deadline;
 	bool deadline_armed;
 	bool defer_eoi;
 	bool rehome;

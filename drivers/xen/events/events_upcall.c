@@ -16,6 +16,7 @@
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/clock.h>
 
 #include <xen/events.h>
 #include <xen/xenbus.h>
@@ -30,7 +31,7 @@
 static uint event_loop_timeout = 2;
 module_param(event_loop_timeout, uint, 0644);
 
-/* Check the clock only every this many events: jiffies is cheap, not free. */
+/* Check the clock only every this many events: it is cheap, not free. */
 #define XEN_EVENTS_PER_CLOCK_CHECK	256
 /* Rounds a run may still make once its deadline passed. */
 #define XEN_ROUNDS_AFTER_DEADLINE	2
@@ -60,10 +61,15 @@ unsigned long xen_evtchn_offline_drops(void)
 /* Arm the run's deadline on first use, later check whether it passed. */
 static void xen_loop_check_clock(struct xen_evtchn_loop *loop)
 {
+	/*
+	 * Not jiffies: with interrupts off in the upcall, jiffies only moves
+	 * if a timer VIRQ is handled in this very loop or another CPU ticks.
+	 */
 	if (!loop->deadline_armed) {
-		loop->deadline = jiffies + READ_ONCE(event_loop_timeout);
+		loop->deadline = local_clock() +
+				 jiffies_to_nsecs(READ_ONCE(event_loop_timeout));
 		loop->deadline_armed = true;
-	} else if (time_after_eq(jiffies, loop->deadline)) {
+	} else if (local_clock() >= loop->deadline) {
 		loop->defer_eoi = true;
 	}
 }
