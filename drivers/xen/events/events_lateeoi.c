@@ -207,13 +207,16 @@ static void xen_lateeoi_handle(struct xen_irq_info *info, bool spurious)
 void xen_irq_lateeoi(unsigned int irq, unsigned int eoi_flags)
 {
 	struct xen_irq_info *info;
+	bool lateeoi;
 
 	rcu_read_lock();
 	info = xen_info_from_irq(irq);
-	if (info && info->lateeoi)
+	/* Not after the unlock: the info may be freed by then. */
+	lateeoi = info && info->lateeoi;
+	if (lateeoi)
 		xen_lateeoi_handle(info, eoi_flags & XEN_EOI_FLAG_SPURIOUS);
 	rcu_read_unlock();
-	if (!info || !info->lateeoi)
+	if (!lateeoi)
 		pr_warn_ratelimited("late EOI for irq %u, which has no late EOI binding\n",
 				    irq);
 }
