@@ -596,16 +596,29 @@ EXPORT_SYMBOL_GPL(evtchn_put);
  */
 void rebind_evtchn_irq(evtchn_port_t evtchn, int irq)
 {
-	struct xen_irq_info *info;
+	struct xen_irq_info *info, *owner;
+	unsigned long flags;
 	int rc = -EINVAL;
 
 	mutex_lock(&xen_evtchn_bind_lock);
 	info = irq >= 0 ? xen_info_from_irq(irq) : NULL;
-	if (info && info->kind == XEN_IRQ_EVTCHN && !xen_info_from_port(evtchn)) {
+	owner = xen_info_from_port(evtchn);
+	if (info && info == owner) {
+		/* Already there (a resume path that re-binds twice). */
+		rc = 0;
+	} else if (info && info->kind == XEN_IRQ_EVTCHN && !owner) {
 		xen_info_detach_port(info);
-		/* The mask reasons are unchanged: re-enable as genirq has it. */
-		if (!irqd_irq_disabled(irq_get_irq_data(irq)))
+		/*
+		 * Masked (or not) as genirq has it, which also covers an irq
+		 * it masked without disabling; changed under the mask lock,
+		 * like every change of the reasons.
+		 */
+		raw_spin_lock_irqsave(&info->mask_lock, flags);
+		if (irqd_irq_masked(irq_get_irq_data(irq)))
+			info->mask_reasons |= XEN_MASK_IRQ_CORE;
+		else
 			info->mask_reasons &= ~XEN_MASK_IRQ_CORE;
+		raw_spin_unlock_irqrestore(&info->mask_lock, flags);
 		rc = xen_info_attach_port(info, evtchn, 0, GFP_KERNEL);
 	}
 	mutex_unlock(&xen_evtchn_bind_lock);
