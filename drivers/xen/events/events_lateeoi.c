@@ -124,7 +124,8 @@ static u64 xen_spurious_backoff(struct xen_irq_info *info)
 	if (info->kind == XEN_IRQ_EVTCHN)
 		dev = info->u.dev;
 	if (dev) {
-		threshold = dev->spurious_threshold;
+		/* 0, as sysfs lets it be written, means the default. */
+		threshold = dev->spurious_threshold ?: 1;
 		atomic_inc(&dev->spurious_events);
 	}
 	if (info->spurious < XEN_SPURIOUS_MAX)

@@ -674,6 +674,26 @@ static void xec_spurious_eoi_backs_off(struct kunit *test)
 	xec_unbind(&b);
 }
 
+/*
+ * A device's spurious threshold of 0 (writable through sysfs) means the
+ * default of 1: the first spurious EOI does not back off (review D14).
+ */
+static void xec_zero_spurious_threshold_is_default(struct kunit *test)
+{
+	struct xec_bind b;
+
+	xec_must_bind(test, &b, XEC_INTERDOMAIN, XEC_CPU_A);
+	b.dev->spurious_threshold = 0;
+	WRITE_ONCE(b.auto_eoi, false);
+	xec_send(&b);
+	KUNIT_ASSERT_TRUE(test, xec_wait_hits(&b, 1));
+	xen_irq_lateeoi(b.irq, XEN_EOI_FLAG_SPURIOUS);
+	KUNIT_EXPECT_EQ_MSG(test, xec_mask_reasons(&b), 0,
+			    "first spurious EOI with threshold 0");
+	KUNIT_EXPECT_EQ(test, atomic_read(&b.dev->jiffies_eoi_delayed), 0);
+	xec_unbind(&b);
+}
+
 #define XEC_STORM_SENDS		3000
 
 /*
@@ -1177,6 +1197,7 @@ static struct kunit_case xec_kind_cases[] = {
 
 static struct kunit_case xec_storm_cases[] = {
 	KUNIT_CASE(xec_spurious_eoi_backs_off),
+	KUNIT_CASE(xec_zero_spurious_threshold_is_default),
 	KUNIT_CASE(xec_lateeoi_storm_leaves_others_served),
 	KUNIT_CASE(xec_flooding_port_cannot_starve),
 	{}
