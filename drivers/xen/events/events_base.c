@@ -259,17 +259,22 @@ void xen_info_detach_port(struct xen_irq_info *info)
 {
 	evtchn_port_t port = info->port;
 	unsigned long flags;
+	unsigned int cpu;
 
 	if (!port)
 		return;
 	xen_info_mask(info, XEN_MASK_IRQ_CORE);
 	xen_port_table_clear(port);
-	/* An affinity change reads the port under this lock. */
+	/*
+	 * An affinity change reads the port and moves the CPU under this
+	 * lock: the CPU read here is the one the ABI has the port on.
+	 */
 	raw_spin_lock_irqsave(&info->mask_lock, flags);
 	info->port = 0;
+	cpu = info->cpu;
 	raw_spin_unlock_irqrestore(&info->mask_lock, flags);
 	if (xen_evtchn_abi->port_remove)
-		xen_evtchn_abi->port_remove(port, info->cpu);
+		xen_evtchn_abi->port_remove(port, cpu);
 }
 
 static void xen_info_clear_percpu_slot(struct xen_irq_info *info)
@@ -293,9 +298,15 @@ static void xen_info_clear_percpu_slot(struct xen_irq_info *info)
 void xen_info_destroy(struct xen_irq_info *info)
 {
 	evtchn_port_t port = info->port;
+	unsigned long flags;
+	unsigned int cpu;
 
 	lockdep_assert_held(&xen_evtchn_bind_lock);
+	/* From here on an affinity change leaves the CPU alone. */
+	raw_spin_lock_irqsave(&info->mask_lock, flags);
 	WRITE_ONCE(info->dying, true);
+	cpu = info->cpu;
+	raw_spin_unlock_irqrestore(&info->mask_lock, flags);
 	xen_lateeoi_forget(info);
 	xen_info_clear_percpu_slot(info);
 	xen_info_detach_port(info);
@@ -303,7 +314,7 @@ void xen_info_destroy(struct xen_irq_info *info)
 		xen_evtchn_close(port);
 	if (info->kind == XEN_IRQ_EVTCHN && info->u.dev)
 		atomic_dec(&info->u.dev->event_channels);
-	atomic_dec(per_cpu_ptr(&xen_cpu_channels, info->cpu));
+	atomic_dec(per_cpu_ptr(&xen_cpu_channels, cpu));
 	list_del(&info->all_node);
 	/*
 	 * Chip and chip data stay until the descriptor is freed: an upcall

@@ -172,6 +172,9 @@ int xen_info_move_to_cpu(struct xen_irq_info *info, unsigned int cpu)
 	int rc = 0;
 
 	raw_spin_lock_irqsave(&info->mask_lock, flags);
+	/* The descriptor outlives an unbind until its RCU-deferred free. */
+	if (info->dying)
+		goto out;
 	if (!info->port) {
 		/* Nothing in Xen to move; remembered for the next binding. */
 		xen_info_note_cpu(info, cpu);
