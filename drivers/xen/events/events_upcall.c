@@ -88,8 +88,17 @@ static void xen_loop_account(struct xen_evtchn_loop *loop)
  */
 static void xen_stray_event(evtchn_port_t port)
 {
+	struct xen_irq_info *info;
+
 	atomic_long_inc(&xen_stray_events);
 	xen_evtchn_abi->port_mask(port);
+	/*
+	 * The lookup that found nothing took no lock: if the port was bound
+	 * (and unmasked) since, the binding's own mask state wins again.
+	 */
+	info = xen_info_from_port(port);
+	if (info)
+		xen_info_sync_mask(info);
 	pr_warn_ratelimited("event on unbound port %u\n", port);
 }
 
