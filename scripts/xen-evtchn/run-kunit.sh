@@ -8,15 +8,17 @@
 # xen_model_boot.c for the xen_model= parameter):
 #
 #   bare:        no xen_model parameter, the scratch-domain suites (xen_model*)
-#   fifo:        xen_model=fifo,percpu: the scenario and FIFO suites and one
-#                cell of the ABI matrix (xen_evtchn_[sfm]*)
+#   fifo:        xen_model=fifo,percpu: the scenario and FIFO suites, the
+#                random walks and one cell of the ABI matrix
+#                (xen_evtchn_[sfmw]*)
 #   fifo-upcall: the same model, the HVM suites (upcall delivery, the
 #                resume and hibernation matrices from FIFO, per-vCPU:
 #                xen_evtchn_hvm_*), every vCPU with a registered vcpu_info
 #                (xen_vcpu_info=register; the other boots keep the
 #                shared-info slots, the default of a hibernation kernel)
 #   2l:          xen_model=2l: scenario, HVM (2-level, global vector, the
-#                resume matrix included) and one matrix cell (xen_evtchn_[shm]*)
+#                resume matrix included), random walks and one matrix cell
+#                (xen_evtchn_[shmw]*)
 #   fifo-global: FIFO, global vector: the HVM suites (xen_evtchn_hvm_*)
 #   2l-percpu:   2-level, per-vCPU: the HVM suites (xen_evtchn_hvm_*)
 #   oldxen:      per-vCPU on Xen before the 4.18 LAPIC fix (nolapicfix): the
@@ -77,9 +79,9 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export CCACHE_BASEDIR=$tree
 
 default_boots='bare||xen_model*
-fifo|xen_model=fifo,percpu|xen_evtchn_[sfm]*
+fifo|xen_model=fifo,percpu|xen_evtchn_[sfmw]*
 fifo-upcall|xen_model=fifo,percpu xen_vcpu_info=register|xen_evtchn_hvm_*
-2l|xen_model=2l|xen_evtchn_[shm]*
+2l|xen_model=2l|xen_evtchn_[shmw]*
 fifo-global|xen_model=fifo,nopercpu|xen_evtchn_hvm_*
 2l-percpu|xen_model=2l,percpu|xen_evtchn_hvm_*
 oldxen|xen_model=fifo,percpu,nolapicfix|xen_evtchn_hvm_upcall*
@@ -224,6 +226,18 @@ if [ -n "$rows" ]; then
 		esac
 	done <<<"$rows"
 fi
+
+# The hypercall failure sweep: one row per path and boot.
+rows=$(grep -ho 'sweep: |.*' "$out"/test-*.log 2>/dev/null)
+if [ -n "$rows" ]; then
+	echo "run-kunit: hypercall failure sweep (path, ABI: tries, outcomes):"
+	echo "  | path                        | ABI   | tries | not reached | clean error | fallback | bad |"
+	while IFS= read -r row; do
+		echo "  ${row#sweep: }"
+	done <<<"$rows"
+fi
+# The random walks: one line per boot.
+grep -ho 'walk: [0-9].*' "$out"/test-*.log 2>/dev/null | sed 's/^/run-kunit: /'
 
 echo "run-kunit: kernel $(cat "$build/kernel-version" 2>/dev/null), -smp $smp, $((end - start)) s"
 echo "kunit: $passed passed, $((failed + crashed)) failed, $skipped skipped"
