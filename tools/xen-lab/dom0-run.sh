@@ -7,7 +7,8 @@
 # dom0 powering off would only halt Xen, hence the reboot.
 #
 # /lab/plan: one scenario a line, "ID KERNEL VCPUS MODE [ABI [ARGS...]]":
-#   KERNEL  names /lab/KERNEL.bzImage
+#   KERNEL  names /lab/KERNEL.bzImage; IMAGE/BOOT (hibernation modes): the
+#           image kernel IMAGE hibernates, the boot kernel BOOT restores it
 #   MODE    plain         boot, check, xl shutdown
 #           saverestore   ... then xl save / xl restore, xl shutdown
 #           saverestore3  ... three xl save / xl restore rounds, xl shutdown
@@ -542,7 +543,7 @@ hibernate_cycle() {
 	case $mode in
 	hibsame | hibboot) resume_args+="${extra:+ $extra}" ;;
 	esac
-	write_cfg "$cfg" "$kernel" "$vcpus" "$resume_args"
+	write_cfg "$cfg" "${kernel#*/}" "$vcpus" "$resume_args"
 	mark=$(log_mark)
 	timed_step create-resume 240 xl create -q "$cfg" || return 1
 	report_domid "$vcpus"
@@ -668,7 +669,7 @@ run_scenario() {
 	# restoring boot only.
 	boot_args=$extra
 	[ "$mode" = hibboot ] && boot_args=""
-	write_cfg "$cfg" "$kernel" "$vcpus" "$boot_args${hib_disk:+ lab_hib=1 lab_tok=$data_tok}"
+	write_cfg "$cfg" "${kernel%%/*}" "$vcpus" "$boot_args${hib_disk:+ lab_hib=1 lab_tok=$data_tok}"
 	# HVM: firmware and a device model in dom0 before the kernel runs;
 	# under nested emulation that takes minutes (xen-lab-notes: ~4 min).
 	create_limit=240
