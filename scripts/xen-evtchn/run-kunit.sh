@@ -137,7 +137,7 @@ rc=0
 passed=0; failed=0; skipped=0; crashed=0; splats=0
 first=1
 : >"$out/kunit-run.txt"
-rm -f "$out"/test-*.log
+rm -f "$out"/test-*.log "$out"/kunit-run-*.txt
 while IFS='|' read -r name kargs glob; do
 	[ -n "$name" ] || continue
 	if [ "$first" -eq 1 ]; then
@@ -181,6 +181,27 @@ while IFS='|' read -r name kargs glob; do
 	[ "$name" != "" ] && [ ! -f "$out/arch/x86/boot/bzImage" ] && break
 done <<<"$boots"
 end=$(date +%s)
+
+# Every suite built into the test kernel must run in some boot: a suite
+# that no boot's filter matches would otherwise pass by never running.
+# Only for the default boots (a chosen list may leave suites out on purpose).
+if [ "$boots" = "$default_boots" ] && [ -f "$out/arch/x86/boot/bzImage" ]; then
+	built=$(python3 tools/testing/kunit/kunit.py exec --arch=x86_64 \
+			--build_dir="$out" --list_tests </dev/null 2>/dev/null |
+		sed -nE 's/^([a-z0-9_]+)\.[a-z0-9_]+$/\1/p' | sort -u)
+	ran=$(sed -nE 's/^\[[0-9:]+\] =+ ([a-z0-9_]+) \([0-9]+ subtests?\) =+$/\1/p' \
+		"$out"/kunit-run-*.txt | sort -u)
+	if [ -z "$built" ]; then
+		echo "run-kunit: could not list the suites of the test kernel" >&2
+		rc=1
+	fi
+	unrun=$(comm -23 <(echo "$built") <(echo "$ran"))
+	for suite in $unrun; do
+		echo "run-kunit: suite '$suite' is built in but no boot ran it (add it to a boot's filter)" >&2
+		rc=1; failed=$((failed + 1))
+	done
+	echo "run-kunit: $(wc -w <<<"$built") suites built in, $(wc -w <<<"$unrun") run by no boot"
+fi
 
 # The ABI negotiation matrix, one row per boot that ran a cell.
 table=$(grep -ho 'matrix: model=.*' "$out"/test-*.log 2>/dev/null | sort -u)
