@@ -671,7 +671,8 @@ run_scenario() {
 	[ "$mode" = hibboot ] && boot_args=""
 	write_cfg "$cfg" "${kernel%%/*}" "$vcpus" "$boot_args${hib_disk:+ lab_hib=1 lab_tok=$data_tok}"
 	# HVM: firmware and a device model in dom0 before the kernel runs;
-	# under nested emulation that takes minutes (xen-lab-notes: ~4 min).
+	# under nested emulation that takes minutes
+	# (Documentation/virt/xen/lab-notes.rst: ~4 min).
 	create_limit=240
 	boot_limit=300
 	if [ "$mode" = hvm ]; then

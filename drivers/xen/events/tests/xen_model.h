@@ -10,9 +10,9 @@
  * (default slots or registered areas), FIFO control blocks and event-array
  * pages named by guest frame numbers (here: real kernel pfns).
  *
- * Behaviour follows shared/docs/xen-evtchn-behaviour.md; section numbers in
- * comments ("spec 5.3.1") point there, and each rule carries the Xen source
- * file it comes from.
+ * Behaviour follows Documentation/virt/xen/evtchn-model.rst; section
+ * numbers in comments ("spec 5.3.1") point there, and each rule carries the
+ * Xen source file it comes from.
  *
  * A model domain is either a scratch domain, driven by a test that acts as
  * one of its vCPUs (xm_enter()), whose upcalls go to a modelled local APIC

@@ -5,7 +5,7 @@
  * model test it against Xen.
  *
  * Case clNN_<what> checks item NN of the "Model checklist" (section 13) of
- * shared/docs/xen-evtchn-behaviour.md; "spec X.Y" in comments names the
+ * Documentation/virt/xen/evtchn-model.rst; "spec X.Y" in comments names the
  * section behind it. Every case drives the model as a guest would: it acts
  * as a vCPU (xm_enter()), issues real hypercalls through the kernel's
  * wrappers, and reads what "Xen" wrote into real guest pages (shared_info,
