@@ -3,6 +3,7 @@
 # Entry points (see README.md):
 #   make kernel     - bzImage of a Xen HVM/PVH guest with our files in place
 #   make check      - KUnit suites under QEMU (-smp 4) against the Xen model
+#   make check-kcsan - the concurrent suites on a KCSAN kernel (no KASAN)
 #   make run        - boot our kernel as a PVH guest on real Xen in QEMU
 #   make xen-check  - the real-Xen scenarios, ours beside upstream
 #   make smoke      - short real-Xen run for CI (one PVH guest)
@@ -20,7 +21,7 @@ BUILD ?= $(TOP)/build
 JOBS ?= $(shell nproc)
 export BUILD KSRC JOBS
 
-.PHONY: all tree deps kernel check run smoke xen-check lint compat clean
+.PHONY: all tree deps kernel check check-kcsan run smoke xen-check lint compat clean
 
 all: check
 
@@ -35,6 +36,9 @@ kernel: deps
 
 check: deps
 	@scripts/xen-evtchn/run-kunit.sh
+
+check-kcsan: deps
+	@KUNIT_KCSAN=1 scripts/xen-evtchn/run-kunit.sh
 
 run: deps
 	@scripts/xen-evtchn/xen-lab.sh run
@@ -52,5 +56,5 @@ compat: deps
 	@scripts/xen-evtchn/build-compat.sh
 
 clean:
-	rm -rf $(BUILD)/kunit $(BUILD)/kernel $(BUILD)/kernel-upstream $(BUILD)/lab \
+	rm -rf $(BUILD)/kunit $(BUILD)/kunit-kcsan $(BUILD)/kernel $(BUILD)/kernel-upstream $(BUILD)/lab \
 		$(BUILD)/compat

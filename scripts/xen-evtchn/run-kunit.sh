@@ -51,6 +51,10 @@
 # the INIT of a re-online resets the vLAPIC (Xen's vlapic_init_sipi_one()),
 # so on real Xen the old order shows on the first bring-up of each vCPU.
 #
+# KUNIT_KCSAN=1 (make check-kcsan) builds a KCSAN kernel in build/kunit-kcsan
+# and boots fifo, 2l (scenario, FIFO, random walks, failure sweep) and
+# fifo-upcall (upcall delivery); a data-race report is a splat.
+#
 # XEN_EVTCHN_BOOTS replaces that list: one boot per line, "name|kernel
 # args|filter glob". KUNIT_KERNEL_ARGS is added to every boot's parameters.
 #
@@ -66,6 +70,13 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$top/build}
 out="$build/kunit"
+# KUNIT_KCSAN=1 (make check-kcsan): a second test kernel with KCSAN in
+# place of KASAN (the two do not combine), its own build directory, and
+# the boots that run CPUs against each other (scenario, FIFO, walks,
+# failure sweep, HVM delivery). Any data-race report fails the boot.
+kcsan=${KUNIT_KCSAN:-0}
+kunitconfig=drivers/xen/events/.kunitconfig
+[ "$kcsan" = 1 ] && out="$build/kunit-kcsan"
 jobs=${JOBS:-$(nproc)}
 smp=${KUNIT_SMP:-4}
 
@@ -74,6 +85,12 @@ mkdir -p "$out"
 exec 9>"${XEN_EVTCHN_BUILD_LOCK:-/tmp/xen-evtchn-build.lock}"
 flock 9
 tree=$("$top/scripts/xen-evtchn/prepare-tree.sh" | tail -n 1) || exit 1
+if [ "$kcsan" = 1 ]; then
+	grep -v '^CONFIG_KASAN' "$tree/$kunitconfig" > "$out/kcsan.kunitconfig"
+	printf '%s\n' '# make check-kcsan: KCSAN instead of KASAN.' \
+		CONFIG_KCSAN=y CONFIG_KCSAN_VERBOSE=y >> "$out/kcsan.kunitconfig"
+	kunitconfig=$out/kcsan.kunitconfig
+fi
 export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-evtchn/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export CCACHE_BASEDIR=$tree
@@ -102,6 +119,11 @@ m-cpu2-enomem-off|xen_model=fifo,failinit=2:ENOMEM xen_fifo_events=0|xen_evtchn_
 # KASAN and lockdep); XEN_EVTCHN_SKIP_SCALE=1 leaves it out for quick runs.
 if [ "${XEN_EVTCHN_SKIP_SCALE:-0}" = 1 ]; then
 	default_boots=$(grep -v '^scale|' <<<"$default_boots")
+fi
+if [ "$kcsan" = 1 ]; then
+	default_boots='fifo|xen_model=fifo,percpu|xen_evtchn_[sfw]*
+2l|xen_model=2l|xen_evtchn_[sw]*
+fifo-upcall|xen_model=fifo,percpu xen_vcpu_info=register|xen_evtchn_hvm_upcall*'
 fi
 boots=${XEN_EVTCHN_BOOTS:-$default_boots}
 
@@ -152,7 +174,7 @@ while IFS='|' read -r name kargs glob; do
 	python3 tools/testing/kunit/kunit.py "${cmd[@]}" \
 		--arch=x86_64 \
 		--build_dir="$out" \
-		--kunitconfig=drivers/xen/events/.kunitconfig \
+		--kunitconfig="$kunitconfig" \
 		--qemu_args="-smp $smp -m 2048" \
 		--kernel_args="$kargs ${KUNIT_KERNEL_ARGS:-}" \
 		--timeout="${KUNIT_TIMEOUT:-2400}" \
@@ -185,7 +207,8 @@ end=$(date +%s)
 # Every suite built into the test kernel must run in some boot: a suite
 # that no boot's filter matches would otherwise pass by never running.
 # Only for the default boots (a chosen list may leave suites out on purpose).
-if [ "$boots" = "$default_boots" ] && [ -f "$out/arch/x86/boot/bzImage" ]; then
+if [ "$kcsan" != 1 ] && [ "$boots" = "$default_boots" ] &&
+   [ -f "$out/arch/x86/boot/bzImage" ]; then
 	built=$(python3 tools/testing/kunit/kunit.py exec --arch=x86_64 \
 			--build_dir="$out" --list_tests </dev/null 2>/dev/null |
 		sed -nE 's/^([a-z0-9_]+)\.[a-z0-9_]+$/\1/p' | sort -u)
