@@ -76,7 +76,10 @@ out="$build/kunit"
 # failure sweep, HVM delivery). Any data-race report fails the boot.
 kcsan=${KUNIT_KCSAN:-0}
 kunitconfig=drivers/xen/events/.kunitconfig
+# KUNIT_KCSAN=strict: the same with CONFIG_KCSAN_STRICT (every plain
+# access races, value changes or not), in build/kunit-kcsan-strict.
 [ "$kcsan" = 1 ] && out="$build/kunit-kcsan"
+[ "$kcsan" = strict ] && out="$build/kunit-kcsan-strict"
 jobs=${JOBS:-$(nproc)}
 smp=${KUNIT_SMP:-4}
 
@@ -85,10 +88,11 @@ mkdir -p "$out"
 exec 9>"${XEN_EVTCHN_BUILD_LOCK:-/tmp/xen-evtchn-build.lock}"
 flock 9
 tree=$("$top/scripts/xen-evtchn/prepare-tree.sh" | tail -n 1) || exit 1
-if [ "$kcsan" = 1 ]; then
+if [ "$kcsan" != 0 ]; then
 	grep -v '^CONFIG_KASAN' "$tree/$kunitconfig" > "$out/kcsan.kunitconfig"
 	printf '%s\n' '# make check-kcsan: KCSAN instead of KASAN.' \
 		CONFIG_KCSAN=y CONFIG_KCSAN_VERBOSE=y >> "$out/kcsan.kunitconfig"
+	[ "$kcsan" = strict ] && echo CONFIG_KCSAN_STRICT=y >> "$out/kcsan.kunitconfig"
 	kunitconfig=$out/kcsan.kunitconfig
 fi
 export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-evtchn/ccache}
@@ -120,7 +124,7 @@ m-cpu2-enomem-off|xen_model=fifo,failinit=2:ENOMEM xen_fifo_events=0|xen_evtchn_
 if [ "${XEN_EVTCHN_SKIP_SCALE:-0}" = 1 ]; then
 	default_boots=$(grep -v '^scale|' <<<"$default_boots")
 fi
-if [ "$kcsan" = 1 ]; then
+if [ "$kcsan" != 0 ]; then
 	default_boots='fifo|xen_model=fifo,percpu|xen_evtchn_[sfw]*
 2l|xen_model=2l|xen_evtchn_[sw]*
 fifo-upcall|xen_model=fifo,percpu xen_vcpu_info=register|xen_evtchn_hvm_upcall*'
@@ -207,7 +211,7 @@ end=$(date +%s)
 # Every suite built into the test kernel must run in some boot: a suite
 # that no boot's filter matches would otherwise pass by never running.
 # Only for the default boots (a chosen list may leave suites out on purpose).
-if [ "$kcsan" != 1 ] && [ "$boots" = "$default_boots" ] &&
+if [ "$kcsan" = 0 ] && [ "$boots" = "$default_boots" ] &&
    [ -f "$out/arch/x86/boot/bzImage" ]; then
 	built=$(python3 tools/testing/kunit/kunit.py exec --arch=x86_64 \
 			--build_dir="$out" --list_tests </dev/null 2>/dev/null |
