@@ -80,6 +80,10 @@ kunitconfig=drivers/xen/events/.kunitconfig
 # access races, value changes or not), in build/kunit-kcsan-strict.
 [ "$kcsan" = 1 ] && out="$build/kunit-kcsan"
 [ "$kcsan" = strict ] && out="$build/kunit-kcsan-strict"
+case $kcsan in
+0 | 1 | strict) ;;
+*) echo "run-kunit: KUNIT_KCSAN must be 0, 1 or strict" >&2; exit 2 ;;
+esac
 jobs=${JOBS:-$(nproc)}
 smp=${KUNIT_SMP:-4}
 
