@@ -140,11 +140,8 @@ static int xw_sender(void *data)
 		}
 		spin_lock(&s->lock);
 		if (s->state == XW_OPEN) {
-			/*
-			 * Announced first, and ordered before the send: the
-			 * handler that the send wakes must find the new count.
-			 */
 			atomic_inc(&s->sent);
+			/* The handler this send wakes must find the new count. */
 			smp_mb__after_atomic();
 			send.port = s->remote;
 			if (!xeh_peer_op(EVTCHNOP_send, &send))
