@@ -68,6 +68,8 @@ enum xsw_outcome {
 
 struct xsw_path {
 	const char *name;
+	/* Optional, before any failure is armed: what the path starts from. */
+	int (*setup)(struct kunit *test);
 	/* Run the path; 0 or the error its caller sees. Undoes itself on success. */
 	int (*run)(struct kunit *test);
 };
@@ -118,6 +120,13 @@ static void xsw_guest_close(evtchn_port_t port)
 	HYPERVISOR_event_channel_op(EVTCHNOP_close, &cl);
 }
 
+/* Both ends of a pair; the guest's only if no close of ours got to it. */
+static void xsw_pair_close(evtchn_port_t local, evtchn_port_t remote)
+{
+	xsw_guest_close(local);
+	xsw_peer_close(remote);
+}
+
 static int xsw_bind_port(struct kunit *test)
 {
 	evtchn_port_t local, remote;
@@ -129,8 +138,7 @@ static int xsw_bind_port(struct kunit *test)
 	if (irq > 0)
 		unbind_from_irqhandler(irq, test);
 	/* A failed bind closes the port like an unbind would. */
-	xsw_guest_close(local);
-	xsw_peer_close(remote);
+	xsw_pair_close(local, remote);
 	return irq > 0 ? 0 : irq;
 }
 
@@ -173,24 +181,29 @@ static int xsw_bind_virq(struct kunit *test)
 	return irq > 0 ? 0 : irq;
 }
 
-static int xsw_unbind(struct kunit *test)
-{
+/* The binding the unbind path takes apart, made before failures are armed. */
+static struct {
 	evtchn_port_t local, remote;
 	int irq;
+} xsw_bound;
 
-	/* A failure injected into the bind's own calls counts here too. */
-	if (xsw_peer_pair(&local, &remote))
+static int xsw_unbind_setup(struct kunit *test)
+{
+	if (xsw_peer_pair(&xsw_bound.local, &xsw_bound.remote))
 		return -EIO;
-	irq = bind_evtchn_to_irqhandler(local, xsw_handler, 0, "xsw", test);
-	if (irq <= 0) {
-		xsw_guest_close(local);
-		xsw_peer_close(remote);
-		return -EIO;
-	}
-	unbind_from_irqhandler(irq, test);
+	xsw_bound.irq = bind_evtchn_to_irqhandler(xsw_bound.local, xsw_handler, 0,
+						  "xsw", test);
+	if (xsw_bound.irq > 0)
+		return 0;
+	xsw_pair_close(xsw_bound.local, xsw_bound.remote);
+	return xsw_bound.irq;
+}
+
+static int xsw_unbind(struct kunit *test)
+{
+	unbind_from_irqhandler(xsw_bound.irq, test);
 	/* A close Xen refused leaves the port open: ours to tidy. */
-	xsw_guest_close(local);
-	xsw_peer_close(remote);
+	xsw_pair_close(xsw_bound.local, xsw_bound.remote);
 	return 0;
 }
 
@@ -207,11 +220,11 @@ static int xsw_cpu_online(struct kunit *test)
 }
 
 static const struct xsw_path xsw_paths[] = {
-	{ "bind port", xsw_bind_port },
-	{ "bind interdomain (late EOI)", xsw_bind_interdomain },
-	{ "bind per-CPU VIRQ", xsw_bind_virq },
-	{ "unbind", xsw_unbind },
-	{ "CPU online", xsw_cpu_online },
+	{ "bind port", NULL, xsw_bind_port },
+	{ "bind interdomain (late EOI)", NULL, xsw_bind_interdomain },
+	{ "bind per-CPU VIRQ", NULL, xsw_bind_virq },
+	{ "unbind", xsw_unbind_setup, xsw_unbind },
+	{ "CPU online", NULL, xsw_cpu_online },
 };
 
 /* A port Xen holds for us that no irq of the kernel is bound to. */
@@ -292,14 +305,18 @@ static enum xsw_outcome xsw_try(struct kunit *test, const struct xsw_path *p,
 {
 	struct xm_domain *d = xeh_live();
 	unsigned int orphans, ports = xsw_bound_ports();
-	unsigned long before = xm_call_count(d, call->op, call->cmd);
-	unsigned long *orphans_before;
+	unsigned long before, *orphans_before;
 	bool reached;
 	enum xsw_outcome out;
 	int rc;
 
+	if (p->setup && p->setup(test)) {
+		KUNIT_FAIL(test, "%s: set-up failed with no failure armed", p->name);
+		return XSW_BAD;
+	}
 	orphans_before = xsw_orphans();
 	KUNIT_ASSERT_NOT_NULL(test, orphans_before);
+	before = xm_call_count(d, call->op, call->cmd);
 	xm_fail_nth(d, call->op, call->cmd, nth, err);
 	rc = p->run(test);
 	xm_fail_nth(d, call->op, call->cmd, 0, 0);
