@@ -94,21 +94,40 @@ int xeh_peer_send(struct xeh_chan *c)
 }
 
 /* The kernel offers a port, the peer binds it, a handler is bound to ours. */
-void xeh_open(struct kunit *test, struct xeh_chan *c)
+/*
+ * A port of ours offered to the peer and the peer's end bound to it, both
+ * open in Xen and not yet bound to an irq. On failure nothing stays open.
+ */
+int xeh_peer_pair(evtchn_port_t *local, evtchn_port_t *remote)
 {
 	struct evtchn_alloc_unbound au = {
 		.dom = DOMID_SELF,
 		.remote_dom = xm_domain_id(xeh_peer),
 	};
 	struct evtchn_bind_interdomain bi = {};
+	int rc;
 
-	xeh_chan_reset(c);
-	KUNIT_ASSERT_EQ(test, HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0);
-	c->local = au.port;
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au);
+	if (rc)
+		return rc;
 	bi.remote_dom = xm_domain_id(xeh_live());
-	bi.remote_port = c->local;
-	KUNIT_ASSERT_EQ(test, xeh_peer_op(EVTCHNOP_bind_interdomain, &bi), 0);
-	c->remote = bi.local_port;
+	bi.remote_port = au.port;
+	rc = xeh_peer_op(EVTCHNOP_bind_interdomain, &bi);
+	if (rc) {
+		struct evtchn_close cl = { .port = au.port };
+
+		HYPERVISOR_event_channel_op(EVTCHNOP_close, &cl);
+		return rc;
+	}
+	*local = au.port;
+	*remote = bi.local_port;
+	return 0;
+}
+
+void xeh_open(struct kunit *test, struct xeh_chan *c)
+{
+	xeh_chan_reset(c);
+	KUNIT_ASSERT_EQ(test, xeh_peer_pair(&c->local, &c->remote), 0);
 	c->irq = bind_evtchn_to_irqhandler(c->local, xeh_handler, 0, "xeh", c);
 	KUNIT_ASSERT_GT(test, c->irq, 0);
 }

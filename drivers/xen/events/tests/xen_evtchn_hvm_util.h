@@ -48,6 +48,7 @@ irqreturn_t xeh_handler(int irq, void *dev_id);
 void xeh_chan_reset(struct xeh_chan *c);
 int xeh_peer_op(unsigned int cmd, void *arg);
 int xeh_peer_send(struct xeh_chan *c);
+int xeh_peer_pair(evtchn_port_t *local, evtchn_port_t *remote);
 void xeh_open(struct kunit *test, struct xeh_chan *c);
 void xeh_close(struct xeh_chan *c);
 bool xeh_wait_hits(struct xeh_chan *c, int n);

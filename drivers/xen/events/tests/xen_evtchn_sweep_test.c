@@ -82,27 +82,6 @@ static irqreturn_t xsw_handler(int irq, void *dev_id)
 	return IRQ_HANDLED;
 }
 
-/* An unbound port offered to the peer, and the peer's end bound to it. */
-static int xsw_peer_pair(evtchn_port_t *local, evtchn_port_t *remote)
-{
-	struct evtchn_alloc_unbound au = {
-		.dom = DOMID_SELF,
-		.remote_dom = xm_domain_id(xeh_peer),
-	};
-	struct evtchn_bind_interdomain bi = {};
-	int rc;
-
-	rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au);
-	if (rc)
-		return rc;
-	bi.remote_dom = xm_domain_id(xeh_live());
-	bi.remote_port = au.port;
-	rc = xeh_peer_op(EVTCHNOP_bind_interdomain, &bi);
-	*local = au.port;
-	*remote = bi.local_port;
-	return rc;
-}
-
 static void xsw_peer_close(evtchn_port_t remote)
 {
 	struct evtchn_close cl = { .port = remote };
@@ -132,7 +111,7 @@ static int xsw_bind_port(struct kunit *test)
 	evtchn_port_t local, remote;
 	int irq;
 
-	if (xsw_peer_pair(&local, &remote))
+	if (xeh_peer_pair(&local, &remote))
 		return -EIO;
 	irq = bind_evtchn_to_irqhandler(local, xsw_handler, 0, "xsw", test);
 	if (irq > 0)
@@ -189,7 +168,7 @@ static struct {
 
 static int xsw_unbind_setup(struct kunit *test)
 {
-	if (xsw_peer_pair(&xsw_bound.local, &xsw_bound.remote))
+	if (xeh_peer_pair(&xsw_bound.local, &xsw_bound.remote))
 		return -EIO;
 	xsw_bound.irq = bind_evtchn_to_irqhandler(xsw_bound.local, xsw_handler, 0,
 						  "xsw", test);

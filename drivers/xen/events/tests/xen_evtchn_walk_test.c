@@ -214,31 +214,19 @@ static void xw_fail(struct xw_walk *w, const char *fmt, unsigned int slot,
 
 static void xw_open(struct xw_walk *w, struct xw_slot *s)
 {
-	struct evtchn_alloc_unbound au = {
-		.dom = DOMID_SELF,
-		.remote_dom = xm_domain_id(xeh_peer),
-	};
-	struct evtchn_bind_interdomain bi = {};
 	bool lateeoi = prandom_u32_state(&w->rnd) & 1;
+	evtchn_port_t local, remote;
 	int irq;
 
-	if (HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au))
+	if (xeh_peer_pair(&local, &remote))
 		return;
-	bi.remote_dom = xm_domain_id(xeh_live());
-	bi.remote_port = au.port;
-	if (xeh_peer_op(EVTCHNOP_bind_interdomain, &bi)) {
-		struct evtchn_close cl = { .port = au.port };
-
-		HYPERVISOR_event_channel_op(EVTCHNOP_close, &cl);
-		return;
-	}
 	atomic_set(&s->sent, 0);
 	atomic_set(&s->seen, 0);
 	atomic_set(&s->runs, 0);
 	WRITE_ONCE(s->unbound, false);
 	WRITE_ONCE(s->lateeoi, lateeoi);
-	s->local = au.port;
-	s->remote = bi.local_port;
+	s->local = local;
+	s->remote = remote;
 	irq = lateeoi ?
 	      bind_evtchn_to_irqhandler_lateeoi(s->local, xw_handler, 0, "xw", s) :
 	      bind_evtchn_to_irqhandler(s->local, xw_handler, 0, "xw", s);
