@@ -4,6 +4,7 @@
 #   make kernel     - bzImage of a Xen HVM/PVH guest with our files in place
 #   make check      - KUnit suites under QEMU (-smp 4) against the Xen model
 #   make check-kcsan - the concurrent suites on a KCSAN kernel (no KASAN)
+#   make check-cpus - the concurrent suites with 1, 2 and 8 CPUs
 #   make run        - boot our kernel as a PVH guest on real Xen in QEMU
 #   make xen-check  - the real-Xen scenarios, ours beside upstream
 #   make smoke      - short real-Xen run for CI (one PVH guest)
@@ -21,7 +22,7 @@ BUILD ?= $(TOP)/build
 JOBS ?= $(shell nproc)
 export BUILD KSRC JOBS
 
-.PHONY: all tree deps kernel check check-kcsan run smoke xen-check lint compat clean
+.PHONY: all tree deps kernel check check-kcsan check-cpus run smoke xen-check lint compat clean
 
 all: check
 
@@ -39,6 +40,9 @@ check: deps
 
 check-kcsan: deps
 	@KUNIT_KCSAN=1 scripts/xen-evtchn/run-kunit.sh
+
+check-cpus: deps
+	@KUNIT_CPUS=1 scripts/xen-evtchn/run-kunit.sh
 
 run: deps
 	@scripts/xen-evtchn/xen-lab.sh run

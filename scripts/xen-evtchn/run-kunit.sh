@@ -55,8 +55,16 @@
 # and boots fifo, 2l (scenario, FIFO, random walks, failure sweep) and
 # fifo-upcall (upcall delivery); a data-race report is a splat.
 #
+#   1cpu:        the scenario storm suite with one CPU (-smp 1), where
+#                nothing but the upcall's own clock can end a long upcall
+#                (the tick test, review D10)
+#
+# KUNIT_CPUS=1 (make check-cpus) boots the suites that run CPUs against
+# each other with 1, 2 and 8 CPUs instead (4 is make check's count).
+#
 # XEN_EVTCHN_BOOTS replaces that list: one boot per line, "name|kernel
-# args|filter glob". KUNIT_KERNEL_ARGS is added to every boot's parameters.
+# args|filter glob|CPUs" (CPUs defaults to KUNIT_SMP, 4).
+# KUNIT_KERNEL_ARGS is added to every boot's parameters.
 #
 # Fails when kunit.py reports a failed, crashed or skipped case in any boot,
 # and also when a boot's kernel log holds any splat (WARN, BUG, KASAN,
@@ -84,8 +92,14 @@ case $kcsan in
 0 | 1 | strict) ;;
 *) echo "run-kunit: KUNIT_KCSAN must be 0, 1 or strict" >&2; exit 2 ;;
 esac
+case ${KUNIT_CPUS:-0} in
+0) ;;
+1) [ "$kcsan" = 0 ] || { echo "run-kunit: KUNIT_CPUS and KUNIT_KCSAN do not combine" >&2; exit 2; } ;;
+*) echo "run-kunit: KUNIT_CPUS must be 0 or 1" >&2; exit 2 ;;
+esac
 jobs=${JOBS:-$(nproc)}
 smp=${KUNIT_SMP:-4}
+cpus=${KUNIT_CPUS:-0}
 
 mkdir -p "$out"
 # One kernel build at a time on this machine: wait for any other.
@@ -121,7 +135,8 @@ m-fifo-off2|xen_model=fifo xen_fifo_events=0|xen_evtchn_matrix*
 m-enosys-off|xen_model=2l xen.fifo_events=0|xen_evtchn_matrix*
 m-eopnotsupp-off|xen_model=nofifo=EOPNOTSUPP xen_fifo_events=0|xen_evtchn_matrix*
 m-cpu0-enomem-off|xen_model=fifo,failinit=0:ENOMEM xen.fifo_events=0|xen_evtchn_matrix*
-m-cpu2-enomem-off|xen_model=fifo,failinit=2:ENOMEM xen_fifo_events=0|xen_evtchn_matrix*'
+m-cpu2-enomem-off|xen_model=fifo,failinit=2:ENOMEM xen_fifo_events=0|xen_evtchn_matrix*
+1cpu|xen_model=fifo,percpu|xen_evtchn_scenario_storm*|1'
 # The 100,000-port boot takes about 4 minutes under TCG (almost all of it
 # the kernel's per-irq setup: descriptors, /proc and sysfs entries, with
 # KASAN and lockdep); XEN_EVTCHN_SKIP_SCALE=1 leaves it out for quick runs.
@@ -132,6 +147,19 @@ if [ "$kcsan" != 0 ]; then
 	default_boots='fifo|xen_model=fifo,percpu|xen_evtchn_[sfw]*
 2l|xen_model=2l|xen_evtchn_[sw]*
 fifo-upcall|xen_model=fifo,percpu xen_vcpu_info=register|xen_evtchn_hvm_upcall*'
+fi
+# The CPU counts other than make check's 4: one CPU runs the scenario
+# suites that need no second CPU (kinds, storms, limits); two and eight run
+# what the fifo, 2l and fifo-upcall boots run.
+if [ "$cpus" = 1 ]; then
+	default_boots='1cpu-fifo|xen_model=fifo,percpu|xen_evtchn_scenario_[ksl]*|1
+1cpu-2l|xen_model=2l|xen_evtchn_scenario_[ksl]*|1
+2cpu-fifo|xen_model=fifo,percpu|xen_evtchn_[sfw]*|2
+2cpu-2l|xen_model=2l|xen_evtchn_[shw]*|2
+2cpu-upcall|xen_model=fifo,percpu xen_vcpu_info=register|xen_evtchn_hvm_*|2
+8cpu-fifo|xen_model=fifo,percpu|xen_evtchn_[sfw]*|8
+8cpu-2l|xen_model=2l|xen_evtchn_[shw]*|8
+8cpu-upcall|xen_model=fifo,percpu xen_vcpu_info=register|xen_evtchn_hvm_*|8'
 fi
 boots=${XEN_EVTCHN_BOOTS:-$default_boots}
 
@@ -168,22 +196,23 @@ passed=0; failed=0; skipped=0; crashed=0; splats=0
 first=1
 : >"$out/kunit-run.txt"
 rm -f "$out"/test-*.log "$out"/kunit-run-*.txt
-while IFS='|' read -r name kargs glob; do
+while IFS='|' read -r name kargs glob boot_smp; do
 	[ -n "$name" ] || continue
+	boot_smp=${boot_smp:-$smp}
 	if [ "$first" -eq 1 ]; then
 		cmd=(run --make_options="CC=ccache gcc" --jobs="$jobs")
 	else
 		cmd=(exec)
 	fi
 	first=0
-	echo "run-kunit: boot '$name': kernel args '${kargs}', filter '${glob}'"
+	echo "run-kunit: boot '$name': kernel args '${kargs}', filter '${glob}', $boot_smp CPU(s)"
 	rm -f "$out/test.log"
 	# shellcheck disable=SC2086
 	python3 tools/testing/kunit/kunit.py "${cmd[@]}" \
 		--arch=x86_64 \
 		--build_dir="$out" \
 		--kunitconfig="$kunitconfig" \
-		--qemu_args="-smp $smp -m 2048" \
+		--qemu_args="-smp $boot_smp -m 2048" \
 		--kernel_args="$kargs ${KUNIT_KERNEL_ARGS:-}" \
 		--timeout="${KUNIT_TIMEOUT:-2400}" \
 		${KUNIT_ARGS:-} ${glob:+"$glob"} </dev/null 2>&1 | tee "$out/kunit-run-$name.txt"
@@ -215,7 +244,7 @@ end=$(date +%s)
 # Every suite built into the test kernel must run in some boot: a suite
 # that no boot's filter matches would otherwise pass by never running.
 # Only for the default boots (a chosen list may leave suites out on purpose).
-if [ "$kcsan" = 0 ] && [ "$boots" = "$default_boots" ] &&
+if [ "$kcsan" = 0 ] && [ "$cpus" = 0 ] && [ "$boots" = "$default_boots" ] &&
    [ -f "$out/arch/x86/boot/bzImage" ]; then
 	built=$(python3 tools/testing/kunit/kunit.py exec --arch=x86_64 \
 			--build_dir="$out" --list_tests </dev/null 2>/dev/null |
@@ -291,6 +320,6 @@ fi
 # The random walks: one line per boot.
 grep -ho 'walk: [0-9].*' "$out"/test-*.log 2>/dev/null | sed 's/^/run-kunit: /'
 
-echo "run-kunit: kernel $(cat "$build/kernel-version" 2>/dev/null), -smp $smp, $((end - start)) s"
+echo "run-kunit: kernel $(cat "$build/kernel-version" 2>/dev/null), -smp $(awk -F'|' -v d="$smp" 'NF { print ($4 == "" ? d : $4) }' <<<"$boots" | sort -un | paste -sd,), $((end - start)) s"
 echo "kunit: $passed passed, $((failed + crashed)) failed, $skipped skipped"
 exit "$rc"

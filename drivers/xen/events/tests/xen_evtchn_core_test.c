@@ -31,13 +31,14 @@
 #include <xen/interface/event_channel.h>
 #include "../events_internal.h"
 #include "xen_model.h"
+#include "xen_evtchn_hvm_util.h"
 
 #define XEC_WAIT_MS		2000	/* an event normally lands in microseconds */
 #define XEC_POLL_MS		2
 #define XEC_QUIET_MS		100	/* how long "nothing more happens" is watched */
-#define XEC_CPU_A		1
-#define XEC_CPU_B		2
-#define XEC_HOTPLUG_CPU		3
+#define XEC_CPU_A		xeh_test_cpu(1)
+#define XEC_CPU_B		xeh_test_cpu(2)
+#define XEC_HOTPLUG_CPU		xeh_hotplug_cpu()
 /* A per-domain VIRQ (VIRQ_ARGO): bound on vCPU 0, movable like a global one. */
 #define XEC_VIRQ_GLOBAL		11
 #define XEC_VIRQ_PERCPU		VIRQ_XENOPROF
@@ -848,18 +849,21 @@ static void xec_hotplug_keeps_virqs_and_ipis(struct kunit *test)
  */
 static void xec_bind_to_offline_cpu(struct kunit *test)
 {
+	/* With two CPUs, CPU A is the one unplugged: stay on CPU 0 then. */
+	unsigned int stay = XEC_CPU_A;
 	struct xec_snap before;
 	struct xec_bind b, m;
 	int rc;
 
+	if (stay == XEC_HOTPLUG_CPU)
+		stay = 0;
 	KUNIT_ASSERT_TRUE_MSG(test, xec_hotplug_ok(), "needs hotpluggable CPU %u",
 			      XEC_HOTPLUG_CPU);
-	xec_must_bind(test, &m, XEC_EVTCHN, XEC_CPU_A);
+	xec_must_bind(test, &m, XEC_EVTCHN, stay);
 	xec_snapshot(&before);
 	KUNIT_ASSERT_EQ(test, remove_cpu(XEC_HOTPLUG_CPU), 0);
 	KUNIT_EXPECT_NE(test, irq_set_affinity(m.irq, cpumask_of(XEC_HOTPLUG_CPU)), 0);
-	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xec_live(), xec_port(&m)),
-			(unsigned int)XEC_CPU_A);
+	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xec_live(), xec_port(&m)), stay);
 	rc = xec_bind(&b, XEC_VIRQ_PCPU, XEC_HOTPLUG_CPU);
 	kunit_info(test, "per-CPU VIRQ bound to an offline CPU: %d\n", rc);
 	KUNIT_ASSERT_EQ(test, add_cpu(XEC_HOTPLUG_CPU), 0);

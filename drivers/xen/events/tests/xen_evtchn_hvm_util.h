@@ -43,6 +43,8 @@ extern struct xm_domain *xeh_peer;
 int xeh_peer_create(void);
 void xeh_peer_destroy(void);
 struct xm_domain *xeh_live(void);
+unsigned int xeh_test_cpu(unsigned int n);
+unsigned int xeh_hotplug_cpu(void);
 bool xeh_apic_in_service(u8 vector);
 irqreturn_t xeh_handler(int irq, void *dev_id);
 void xeh_chan_reset(struct xeh_chan *c);

@@ -24,11 +24,12 @@
 #include <xen/events.h>
 #include <xen/interface/event_channel.h>
 #include "xen_model.h"
+#include "xen_evtchn_hvm_util.h"
 
 #define XES_WAIT_MS		2000	/* an event normally lands in microseconds */
 #define XES_POLL_MS		5
 #define XES_QUIET_MS		100	/* how long "nothing more happens" is watched */
-#define XES_HOTPLUG_CPU		3
+#define XES_HOTPLUG_CPU		xeh_hotplug_cpu()
 
 /* An interdomain channel: a port of the running kernel, one of the peer. */
 struct xes_chan {
@@ -253,16 +254,15 @@ static void xes_peer_event_runs_handler_once(struct kunit *test)
 /* Moving the irq moves the port's notify vCPU and the handler with it. */
 static void xes_affinity_moves_delivery(struct kunit *test)
 {
+	unsigned int to = xeh_test_cpu(2);
 	struct xes_chan c;
 
-	if (!cpu_online(2))
-		kunit_skip(test, "needs CPU 2");
 	xes_open(test, &c);
-	KUNIT_ASSERT_EQ(test, irq_set_affinity(c.irq, cpumask_of(2)), 0);
-	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xes_live(), c.local), 2U);
+	KUNIT_ASSERT_EQ(test, irq_set_affinity(c.irq, cpumask_of(to)), 0);
+	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xes_live(), c.local), to);
 	xes_peer_send(test, &c);
 	xes_expect_hits(test, &c, 1);
-	KUNIT_EXPECT_EQ(test, xes_last_cpu(&c), 2);
+	KUNIT_EXPECT_EQ(test, xes_last_cpu(&c), (int)to);
 	xes_close(&c);
 }
 
@@ -272,20 +272,19 @@ static void xes_affinity_moves_delivery(struct kunit *test)
  */
 static void xes_pending_event_follows_affinity_change(struct kunit *test)
 {
+	unsigned int from = xeh_test_cpu(1), to = xeh_test_cpu(2);
 	struct xes_chan c;
 
-	if (!cpu_online(1) || !cpu_online(2))
-		kunit_skip(test, "needs CPUs 1 and 2");
 	xes_open(test, &c);
-	KUNIT_ASSERT_EQ(test, irq_set_affinity(c.irq, cpumask_of(1)), 0);
+	KUNIT_ASSERT_EQ(test, irq_set_affinity(c.irq, cpumask_of(from)), 0);
 	disable_irq(c.irq);
 	xes_peer_send(test, &c);
-	KUNIT_ASSERT_EQ(test, irq_set_affinity(c.irq, cpumask_of(2)), 0);
-	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xes_live(), c.local), 2U);
+	KUNIT_ASSERT_EQ(test, irq_set_affinity(c.irq, cpumask_of(to)), 0);
+	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xes_live(), c.local), to);
 	xes_expect_hits(test, &c, 0);
 	enable_irq(c.irq);
 	xes_expect_hits(test, &c, 1);
-	KUNIT_EXPECT_EQ(test, xes_last_cpu(&c), 2);
+	KUNIT_EXPECT_EQ(test, xes_last_cpu(&c), (int)to);
 	xes_close(&c);
 }
 

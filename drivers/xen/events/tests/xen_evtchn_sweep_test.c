@@ -30,7 +30,7 @@
 
 #define XSW_XEN_ENOSYS		38
 #define XSW_MAX_NTH		3
-#define XSW_HOTPLUG_CPU		3
+#define XSW_HOTPLUG_CPU		xeh_hotplug_cpu()
 
 struct xsw_call {
 	unsigned int op;
@@ -381,8 +381,9 @@ static int xsw_test_init(struct kunit *test)
 {
 	KUNIT_ASSERT_TRUE_MSG(test, xm_booted_on_model() && xeh_peer,
 			      "needs a boot with xen_model=... (run-kunit.sh)");
-	KUNIT_ASSERT_TRUE_MSG(test, cpu_online(XSW_HOTPLUG_CPU),
-			      "needs CPU %u (-smp 4)", XSW_HOTPLUG_CPU);
+	KUNIT_ASSERT_TRUE_MSG(test, cpu_online(XSW_HOTPLUG_CPU) &&
+			      cpu_is_hotpluggable(XSW_HOTPLUG_CPU),
+			      "needs hotpluggable CPU %u (-smp 2 or more)", XSW_HOTPLUG_CPU);
 	return 0;
 }
 

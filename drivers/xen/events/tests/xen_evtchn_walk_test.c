@@ -43,7 +43,7 @@
 #define XW_SENDERS		3
 #define XW_LOG			16	/* last operations printed on a failure */
 #define XW_QUIET_WAIT_MS	2000
-#define XW_HOTPLUG_CPU		3
+#define XW_HOTPLUG_CPU		xeh_hotplug_cpu()
 #define XW_STATE_BUCKETS	4096
 
 static unsigned int seed = 1;
@@ -289,7 +289,7 @@ static void xw_hotplug(struct xw_walk *w)
 {
 	int rc;
 
-	if (!cpu_online(XW_HOTPLUG_CPU))
+	if (!cpu_online(XW_HOTPLUG_CPU) || !cpu_is_hotpluggable(XW_HOTPLUG_CPU))
 		return;
 	rc = remove_cpu(XW_HOTPLUG_CPU);
 	if (rc) {
