@@ -24,6 +24,7 @@
 #include <linux/ktime.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/stop_machine.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <asm/xen/hypercall.h>
@@ -624,6 +625,54 @@ static void xef_link_loop_counted(struct kunit *test)
 	xef_hostile_link_case(test, XEF_LINK_LOOP);
 }
 
+/* --- cases: resumed in the same domain ------------------------------------------- */
+
+/*
+ * What xen_irq_resume() does to the ABI, on CPU 0 under stop_machine as
+ * there: re-attach (every control block is still registered, so Xen says
+ * -EINVAL and the state is kept), then the rescan and a kick per CPU.
+ */
+static int xef_reattach_in_place(void *data)
+{
+	int *rc = data;
+	unsigned int cpu;
+
+	*rc = xen_evtchn_abi->reattach();
+	xen_evtchn_abi->rescan();
+	for_each_online_cpu(cpu)
+		xen_evtchn_kick_upcall(cpu);
+	return 0;
+}
+
+/*
+ * Review D8. A toolstack may resume a suspended HVM guest in the domain it
+ * suspended in, the suspend hypercall returning 0 (libxenguest's
+ * non-cooperative resume of an HVM domain): FIFO's init_control then
+ * finds our blocks registered. Xen's HEAD words still name the last port
+ * it linked onto each empty queue, long consumed; the rescan must not
+ * make the consumer follow them. It would count a link error for each
+ * (or take over a list that is now another CPU's).
+ */
+static void xef_same_domain_rescan_ignores_old_heads(struct kunit *test)
+{
+	unsigned long errors = xen_evtchn_fifo_link_errors();
+	struct xef_chan c;
+	int rc = -1;
+
+	xef_open(test, &c, 0, false);
+	xef_peer_send(test, &c);
+	xef_expect_hits(test, &c, 1);
+	KUNIT_ASSERT_EQ(test, stop_machine(xef_reattach_in_place, &rc, cpumask_of(0)), 0);
+	KUNIT_EXPECT_EQ_MSG(test, rc, 0, "re-attach in the same domain");
+	/* The kicks' upcalls have nothing to deliver. */
+	xef_expect_hits(test, &c, 1);
+	KUNIT_EXPECT_EQ_MSG(test, xen_evtchn_fifo_link_errors(), errors,
+			    "link errors after a rescan in the same domain");
+	xef_peer_send(test, &c);
+	xef_expect_hits(test, &c, 2);
+	xef_close(&c);
+}
+
 /* --- suite xen_evtchn_fifo ------------------------------------------------------- */
 
 static int xef_suite_init(struct kunit_suite *suite)
@@ -664,6 +713,7 @@ static struct kunit_case xef_cases[] = {
 	KUNIT_CASE(xef_unmask_races_with_pending),
 	KUNIT_CASE(xef_link_out_of_range_counted),
 	KUNIT_CASE(xef_link_loop_counted),
+	KUNIT_CASE(xef_same_domain_rescan_ignores_old_heads),
 	{}
 };
 
