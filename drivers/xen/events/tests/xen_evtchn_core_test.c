@@ -23,6 +23,7 @@
 #include <linux/irqnr.h>
 #include <linux/jiffies.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <asm/xen/events.h>
 #include <asm/xen/hypercall.h>
@@ -800,6 +801,71 @@ static void xec_flooding_port_cannot_starve(struct kunit *test)
 	xec_unbind(&flooder);
 }
 
+/* How long the flood of the tick test lasts, and the bound it must keep. */
+#define XEC_TICK_FLOOD_NS	(300ULL * NSEC_PER_MSEC)
+#define XEC_TICK_BOUND_NS	(100ULL * NSEC_PER_MSEC)
+
+struct xec_tick_flood {
+	u64 start;
+	u64 since;		/* local_clock() when jiffies last moved */
+	u64 longest;		/* longest run of handler calls at one jiffy */
+	unsigned long jiffy;
+	bool over;
+};
+
+/* A peer that answers every event with the next one, as long as it lasts. */
+static void xec_tick_flood_hook(struct xec_bind *b)
+{
+	struct xec_tick_flood *f = b->hook_data;
+	u64 now = local_clock();
+
+	if (READ_ONCE(jiffies) != f->jiffy) {
+		f->jiffy = READ_ONCE(jiffies);
+		f->since = now;
+	}
+	f->longest = max(f->longest, now - f->since);
+	if (now - f->start < XEC_TICK_FLOOD_NS)
+		xec_send(b);
+	else
+		WRITE_ONCE(f->over, true);
+}
+
+/*
+ * A late-EOI channel flooded by its peer for 300 ms, each event answered
+ * within its own handler: the upcall must notice that it has run too long
+ * and defer the EOI so the timer tick gets in. Review D10: the deadline
+ * was kept in jiffies, which nothing advances while the only CPU that
+ * ticks loops with interrupts off; the flood then held the CPU for all of
+ * its 300 ms. This discriminates in a one-CPU boot (run-kunit.sh "1cpu");
+ * with more CPUs another CPU's tick moves jiffies anyway.
+ */
+static void xec_flood_lets_the_tick_in(struct kunit *test)
+{
+	struct xec_tick_flood f = {};
+	unsigned int waited;
+	struct xec_bind b;
+
+	xec_must_bind(test, &b, XEC_INTERDOMAIN, XEC_CPU_A);
+	b.hook_data = &f;
+	f.start = local_clock();
+	f.since = f.start;
+	f.jiffy = jiffies;
+	WRITE_ONCE(b.hook, xec_tick_flood_hook);
+	xec_send(&b);
+	for (waited = 0; waited < 10 * XEC_WAIT_MS && !READ_ONCE(f.over);
+	     waited += XEC_POLL_MS)
+		msleep(XEC_POLL_MS);
+	WRITE_ONCE(b.hook, NULL);
+	KUNIT_EXPECT_TRUE_MSG(test, READ_ONCE(f.over), "the flood did not end");
+	kunit_info(test, "%u CPU(s): %d events in %llu ms of flood, longest at one jiffy %llu us (bound %llu us)\n",
+		   num_online_cpus(), atomic_read(&b.hits),
+		   (local_clock() - f.start) / NSEC_PER_MSEC,
+		   f.longest / NSEC_PER_USEC, XEC_TICK_BOUND_NS / NSEC_PER_USEC);
+	KUNIT_EXPECT_LE_MSG(test, f.longest, XEC_TICK_BOUND_NS,
+			    "the timer tick was kept out of the CPU for too long");
+	xec_unbind(&b);
+}
+
 /* --- suite: CPU hotplug ---------------------------------------------------- */
 
 static bool xec_hotplug_ok(void)
@@ -1204,6 +1270,7 @@ static struct kunit_case xec_storm_cases[] = {
 	KUNIT_CASE(xec_zero_spurious_threshold_is_default),
 	KUNIT_CASE(xec_lateeoi_storm_leaves_others_served),
 	KUNIT_CASE(xec_flooding_port_cannot_starve),
+	KUNIT_CASE(xec_flood_lets_the_tick_in),
 	{}
 };
 
