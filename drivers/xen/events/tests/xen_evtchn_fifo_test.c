@@ -625,6 +625,150 @@ static void xef_link_loop_counted(struct kunit *test)
 	xef_hostile_link_case(test, XEF_LINK_LOOP);
 }
 
+/* What a broken Xen left in HEAD of the lowest-priority queue. */
+enum xef_head {
+	XEF_HEAD_SELF,		/* a port whose LINK names itself */
+	XEF_HEAD_MASKED,	/* a port linked although masked */
+	XEF_HEAD_UNBOUND,	/* an unmasked port open in Xen, bound to nothing */
+	XEF_HEAD_OUT_OF_RANGE,	/* beyond the event array */
+};
+
+static const char *const xef_head_names[] = {
+	[XEF_HEAD_SELF] = "HEAD linked to itself",
+	[XEF_HEAD_MASKED] = "HEAD at a masked port",
+	[XEF_HEAD_UNBOUND] = "HEAD at an unbound port",
+	[XEF_HEAD_OUT_OF_RANGE] = "HEAD beyond the array",
+};
+
+/*
+ * With @cpu held, point HEAD of its lowest-priority queue at @port as
+ * @kind says and set READY; the caller's trigger makes the upcall run.
+ */
+static void xef_forge_head(struct kunit *test, enum xef_head kind, unsigned int cpu,
+			   evtchn_port_t port)
+{
+	struct evtchn_fifo_control_block *cb = xm_fifo_control_block(xef_live(), cpu);
+	unsigned int q = EVTCHN_FIFO_PRIORITY_MIN;
+
+	KUNIT_ASSERT_NOT_NULL(test, cb);
+	switch (kind) {
+	case XEF_HEAD_SELF:
+		xef_word_or(port, XEF_PENDING | XEF_LINKED | port);
+		break;
+	case XEF_HEAD_MASKED:
+		xef_word_or(port, XEF_PENDING | XEF_MASKED | XEF_LINKED);
+		break;
+	case XEF_HEAD_UNBOUND:
+		/* Unmasked: a masked word on a list is skipped, not dispatched. */
+		xef_word_andnot(port, XEF_MASKED);
+		xef_word_or(port, XEF_PENDING | XEF_LINKED);
+		break;
+	case XEF_HEAD_OUT_OF_RANGE:
+		port = XEF_LINK;
+		break;
+	}
+	WRITE_ONCE(cb->head[q], port);
+	atomic_or(BIT(q), (atomic_t *)&cb->ready);
+}
+
+/*
+ * Every forged HEAD leaves the guest up and the queue usable: a loop of
+ * one and an out-of-range HEAD are counted link errors, a masked port is
+ * not handled until the kernel unmasks it (then once), an unbound port is
+ * a counted stray event and gets masked.
+ */
+static void xef_forged_head_case(struct kunit *test, enum xef_head kind)
+{
+	unsigned long errors = xen_evtchn_fifo_link_errors();
+	unsigned long strays = xen_evtchn_stray_events();
+	struct evtchn_alloc_unbound au = {
+		.dom = DOMID_SELF,
+		.remote_dom = xm_domain_id(xef_peer),
+	};
+	struct xef_chan a, trigger;
+	evtchn_port_t target;
+	unsigned int self, cpu;
+	struct xef_hold h;
+
+	xef_open(test, &a, 1, false);
+	xef_open(test, &trigger, 0, false);
+	KUNIT_EXPECT_EQ(test, xen_set_irq_priority(trigger.irq, XEN_IRQ_PRIORITY_MAX), 0);
+	target = a.local;
+	if (kind == XEF_HEAD_UNBOUND) {
+		KUNIT_ASSERT_EQ(test, HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0);
+		target = au.port;
+		KUNIT_ASSERT_NOT_NULL(test, xm_fifo_event_word(xef_live(), target));
+	}
+	migrate_disable();
+	self = smp_processor_id();
+	cpu = xef_pick_other_cpu(self);
+	KUNIT_EXPECT_EQ(test, irq_set_affinity(a.irq, cpumask_of(cpu)), 0);
+	KUNIT_EXPECT_EQ(test, irq_set_affinity(trigger.irq, cpumask_of(cpu)), 0);
+	if (kind == XEF_HEAD_MASKED)
+		disable_irq(a.irq);
+	KUNIT_ASSERT_TRUE(test, xef_hold_cpu(&h, cpu));
+	xef_forge_head(test, kind, cpu, target);
+	xef_peer_send(test, &trigger);
+	xef_release_cpu(&h);
+	migrate_enable();
+	xef_expect_hits(test, &trigger, 1);
+	KUNIT_EXPECT_EQ_MSG(test, xen_evtchn_fifo_link_errors(),
+			    errors + (kind == XEF_HEAD_SELF || kind == XEF_HEAD_OUT_OF_RANGE),
+			    "%s: link errors", xef_head_names[kind]);
+	KUNIT_EXPECT_EQ_MSG(test, xen_evtchn_stray_events(),
+			    strays + (kind == XEF_HEAD_UNBOUND),
+			    "%s: stray events", xef_head_names[kind]);
+	switch (kind) {
+	case XEF_HEAD_SELF:
+		xef_expect_hits(test, &a, 1);
+		break;
+	case XEF_HEAD_MASKED:
+		xef_expect_hits(test, &a, 0);
+		enable_irq(a.irq);
+		xef_expect_hits(test, &a, 1);
+		break;
+	case XEF_HEAD_UNBOUND:
+		KUNIT_EXPECT_TRUE_MSG(test, xef_word(target) & XEF_MASKED,
+				      "stray port masked");
+		fallthrough;
+	default:
+		xef_expect_hits(test, &a, 0);
+		break;
+	}
+	KUNIT_EXPECT_EQ_MSG(test, xef_word(a.local) & XEF_LINKED, 0U,
+			    "%s: word left linked", xef_head_names[kind]);
+	/* The queue is usable again. */
+	xef_peer_send(test, &a);
+	xef_expect_hits(test, &a, kind == XEF_HEAD_SELF || kind == XEF_HEAD_MASKED ? 2 : 1);
+	if (kind == XEF_HEAD_UNBOUND) {
+		struct evtchn_close cl = { .port = target };
+
+		KUNIT_EXPECT_EQ(test, HYPERVISOR_event_channel_op(EVTCHNOP_close, &cl), 0);
+	}
+	xef_close(&a);
+	xef_close(&trigger);
+}
+
+static void xef_head_self_link_counted(struct kunit *test)
+{
+	xef_forged_head_case(test, XEF_HEAD_SELF);
+}
+
+static void xef_head_masked_port_waits(struct kunit *test)
+{
+	xef_forged_head_case(test, XEF_HEAD_MASKED);
+}
+
+static void xef_head_unbound_port_is_stray(struct kunit *test)
+{
+	xef_forged_head_case(test, XEF_HEAD_UNBOUND);
+}
+
+static void xef_head_out_of_range_counted(struct kunit *test)
+{
+	xef_forged_head_case(test, XEF_HEAD_OUT_OF_RANGE);
+}
+
 /* --- cases: resumed in the same domain ------------------------------------------- */
 
 /*
@@ -713,6 +857,10 @@ static struct kunit_case xef_cases[] = {
 	KUNIT_CASE(xef_unmask_races_with_pending),
 	KUNIT_CASE(xef_link_out_of_range_counted),
 	KUNIT_CASE(xef_link_loop_counted),
+	KUNIT_CASE(xef_head_self_link_counted),
+	KUNIT_CASE(xef_head_masked_port_waits),
+	KUNIT_CASE(xef_head_unbound_port_is_stray),
+	KUNIT_CASE(xef_head_out_of_range_counted),
 	KUNIT_CASE(xef_same_domain_rescan_ignores_old_heads),
 	{}
 };

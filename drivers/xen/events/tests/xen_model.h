@@ -214,6 +214,18 @@ unsigned long xm_call_count(struct xm_domain *d, unsigned int op, unsigned int c
  * state: a hypervisor that signals ports it should not.
  */
 void xm_raise_raw(struct xm_domain *d, unsigned int vcpu, evtchn_port_t port);
+/*
+ * Deliver the upcall to @vcpu the way the domain's callback is set up,
+ * with nothing pending behind it: a hypervisor that interrupts for nothing.
+ */
+void xm_upcall_raw(struct xm_domain *d, unsigned int vcpu);
+/*
+ * From now on EVTCHNOP_status about @port of @d answers @lie's status,
+ * vcpu and union instead of the truth (a hypervisor that lies); port 0
+ * or a NULL @lie ends it.
+ */
+void xm_status_lie(struct xm_domain *d, evtchn_port_t port,
+		   const struct evtchn_status *lie);
 
 /* --- peer and Xen-side event sources ---------------------------------- */
 

@@ -512,6 +512,11 @@ static long xm_op_status(struct xm_caller *c, unsigned long arg)
 		a.status = EVTCHNSTAT_closed;
 		break;
 	}
+	if (d->status_lie_port && a.port == d->status_lie_port) {
+		a.status = d->status_lie.status;
+		a.vcpu = d->status_lie.vcpu;
+		a.u = d->status_lie.u;
+	}
 	return xm_copy_out(arg, &a, sizeof(a));
 }
 

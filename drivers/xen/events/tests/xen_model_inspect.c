@@ -40,6 +40,43 @@ void xm_raise_raw(struct xm_domain *d, unsigned int vcpu, evtchn_port_t port)
 	raw_spin_unlock_irqrestore(&xm_lock, flags);
 }
 
+/**
+ * xm_upcall_raw() - an upcall with nothing behind it
+ * @d: the domain
+ * @vcpu: the vCPU interrupted
+ *
+ * spec 7.3's assertion (vector, global vector or the line) without the
+ * 0 -> 1 change of evtchn_upcall_pending that normally comes first.
+ */
+void xm_upcall_raw(struct xm_domain *d, unsigned int vcpu)
+{
+	unsigned long flags;
+
+	if (!xm_vcpu_exists(d, vcpu))
+		return;
+	raw_spin_lock_irqsave(&xm_lock, flags);
+	xm_assert_upcall(d, vcpu);
+	raw_spin_unlock_irqrestore(&xm_lock, flags);
+}
+
+/**
+ * xm_status_lie() - make EVTCHNOP_status lie about one port
+ * @d: the domain asked about
+ * @port: the port; 0 ends the lie
+ * @lie: status, vcpu and union to answer; NULL ends the lie
+ */
+void xm_status_lie(struct xm_domain *d, evtchn_port_t port,
+		   const struct evtchn_status *lie)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&xm_lock, flags);
+	d->status_lie_port = lie ? port : 0;
+	if (lie)
+		d->status_lie = *lie;
+	raw_spin_unlock_irqrestore(&xm_lock, flags);
+}
+
 /*
  * spec 5.1, xen/common/event_channel.c (send_guest_vcpu_virq and
  * send_guest_global_virq): per-vCPU VIRQs use that vCPU's binding, the

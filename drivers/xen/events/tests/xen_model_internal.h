@@ -142,6 +142,10 @@ struct xm_domain {
 	unsigned int shutdown_reason;
 	bool shut_down;
 
+	/* xm_status_lie(): what EVTCHNOP_status claims about one port. */
+	evtchn_port_t status_lie_port;
+	struct evtchn_status status_lie;
+
 	struct xm_fault faults[XM_MAX_FAULTS];
 	unsigned long calls[XM_NR_OPS][XM_NR_CMDS];
 	struct xm_vcpu vcpus[XM_MAX_VCPUS];
