@@ -173,11 +173,26 @@ void xen_info_note_cpu(struct xen_irq_info *info, unsigned int cpu)
 	irq_data_update_effective_affinity(data, cpumask_of(cpu));
 }
 
+/* Does another binding hold @port already? */
+static bool xen_port_taken(evtchn_port_t port, struct xen_irq_info *info)
+{
+	struct xen_irq_info *holder;
+
+	rcu_read_lock();
+	holder = xen_info_from_port(port);
+	rcu_read_unlock();
+	return holder && holder != info;
+}
+
 /*
  * Make @port the port of @info: masked first (a port reused from an
  * earlier binding may be unmasked and pending), addressable by the ABI,
  * then visible to the upcall. Called under the bind mutex, or in
  * stop_machine at resume (then with GFP_ATOMIC).
+ *
+ * Xen hands out a port once, so a port another binding holds means Xen
+ * (or its EVTCHNOP_status) misled us: -EBUSY, and that binding keeps its
+ * port untouched, mask state included.
  */
 int xen_info_attach_port(struct xen_irq_info *info, evtchn_port_t port,
 			 unsigned int cpu, gfp_t gfp)
@@ -186,6 +201,11 @@ int xen_info_attach_port(struct xen_irq_info *info, evtchn_port_t port,
 
 	if (!xen_port_in_range(port))
 		return -EINVAL;
+	if (xen_port_taken(port, info)) {
+		pr_err_ratelimited("port %u offered for irq %u is bound to another irq\n",
+				   port, info->irq);
+		return -EBUSY;
+	}
 	if (xen_evtchn_abi->port_setup) {
 		rc = xen_evtchn_abi->port_setup(port, gfp);
 		if (rc)

@@ -283,7 +283,8 @@ static int xen_find_bound_virq(unsigned int virq, unsigned int cpu,
 		rc = HYPERVISOR_event_channel_op(EVTCHNOP_status, &status);
 		if (rc == -EINVAL)
 			break;
-		if (rc)
+		/* A port we hold is not the one left behind, whatever Xen says. */
+		if (rc || xen_info_from_port(p))
 			continue;
 		if (status.status == EVTCHNSTAT_virq && status.u.virq == virq &&
 		    status.vcpu == xen_vcpu_nr(cpu)) {
@@ -319,13 +320,16 @@ static int xen_hyp_bind_ipi(unsigned int cpu, evtchn_port_t *port)
 	return rc;
 }
 
-/* Attach a port Xen just bound for us; on failure the port is closed. */
+/*
+ * Attach a port Xen just bound for us; on failure the port is closed,
+ * unless it turned out to be another binding's (-EBUSY): not ours to close.
+ */
 static int xen_attach_new_port(struct xen_irq_info *info, evtchn_port_t port,
 			       unsigned int cpu)
 {
 	int rc = xen_info_attach_port(info, port, cpu, GFP_KERNEL);
 
-	if (rc)
+	if (rc && rc != -EBUSY)
 		xen_evtchn_close(port);
 	return rc;
 }
