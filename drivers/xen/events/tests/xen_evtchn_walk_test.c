@@ -3,23 +3,29 @@
  * Seeded random walks over the event-channel API on the model's live
  * domain, with senders on other CPUs running at the same time.
  *
- * A walk keeps a few slots, each an interdomain channel to the peer domain
- * or nothing. The walker opens and closes slots (plain or late-EOI),
- * disables and enables their irqs, moves them to other CPUs and takes a
- * CPU offline and back; meanwhile sender threads send on random open
- * slots as the peer, concurrently with all of it, so that upcalls run on
- * several CPUs while ports are moved, masked or unbound. A reference of
- * what every handler must have seen is checked at quiet points: a send is
- * announced (counted) before it is made, and a handler records the count
- * it found on entry, so once all is quiet every open, enabled slot's
- * handler must have seen its last send (no lost wake-up). Handlers must
- * never run for a slot whose unbind returned, and when a walk ends every
- * port and irq it made is gone again.
+ * A walk keeps a few slots, each a binding or nothing: an interdomain
+ * channel to the peer domain (plain or late-EOI), a per-vCPU VIRQ or an
+ * IPI. The walker opens and closes slots, disables and enables their irqs,
+ * moves them to other CPUs, changes their priority, notifies the peer from
+ * the guest side and takes a CPU offline and back; meanwhile sender
+ * threads raise random open slots (the peer's send, Xen's VIRQ, another
+ * CPU's IPI), concurrently with all of it, so that upcalls run on several
+ * CPUs while ports are moved, masked or unbound. A reference of what every
+ * handler must have seen is checked at quiet points: a send is announced
+ * (counted) before it is made, and a handler records the count it found
+ * on entry, so once all is quiet every open, enabled slot's handler must
+ * have seen its last send (no lost wake-up). Handlers must never run for a
+ * slot whose unbind returned, and when a walk ends every port and irq it
+ * made is gone again.
  *
- * The seeds are fixed, so a failure is reproducible as far as the
- * interleaving allows: it prints the seed and the walk's last operations.
- * xen_evtchn_walk_test.seed=S runs seed S only (ops=N to change the
- * length, seeds=K to run K seeds from S on).
+ * Every operation of a walk is recorded with all of its random choices,
+ * so a walk can be replayed. A failing walk is shrunk: chunks of its
+ * operations are left out as long as the rest still fails (each candidate
+ * is replayed a few times, since the senders' interleaving differs), and
+ * the shortest failing list found is printed with the seed.
+ *
+ * The seeds are fixed; xen_evtchn_walk_test.seed=S runs seed S only
+ * (ops=N to change the length, seeds=K to run K seeds from S on).
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
@@ -34,42 +40,56 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <asm/xen/hypercall.h>
+#include <asm/xen/events.h>
 #include <xen/events.h>
 #include <xen/interface/event_channel.h>
+#include "../events_internal.h"
 #include "xen_model.h"
 #include "xen_evtchn_hvm_util.h"
 
 #define XW_SLOTS		10
 #define XW_SENDERS		3
-#define XW_LOG			16	/* last operations printed on a failure */
 #define XW_QUIET_WAIT_MS	2000
 #define XW_HOTPLUG_CPU		xeh_hotplug_cpu()
 #define XW_STATE_BUCKETS	4096
+#define XW_VIRQ			VIRQ_XENOPROF	/* per vCPU, unused by the kernel */
+#define XW_SHRINK_TRIES		3	/* replays of a candidate before it passes */
+#define XW_SHRINK_RUNS		120	/* replays a shrink may spend */
+#define XW_WHY			120
 
 static unsigned int seed = 1;
 module_param(seed, uint, 0444);
 static unsigned int seeds = 6;
 module_param(seeds, uint, 0444);
-static unsigned int ops = 300;
+static unsigned int ops = 1000;
 module_param(ops, uint, 0444);
 
-enum xw_state {
-	XW_CLOSED,
-	XW_OPEN,
+enum xw_kind {
+	XW_PLAIN,		/* interdomain, bind_evtchn_to_irqhandler() */
+	XW_LATEEOI,		/* interdomain, ..._lateeoi() */
+	XW_VIRQ_PCPU,		/* per-vCPU VIRQ */
+	XW_IPI,			/* an IPI vector the kernel leaves unused */
+	XW_NR_KINDS,
+};
+
+static const char * const xw_kind_names[] = {
+	[XW_PLAIN] = "plain", [XW_LATEEOI] = "lateeoi",
+	[XW_VIRQ_PCPU] = "virq", [XW_IPI] = "ipi",
 };
 
 struct xw_slot {
-	spinlock_t lock;		/* state against the senders */
-	enum xw_state state;
+	spinlock_t lock;		/* open and cpu against the senders */
+	bool open;
 	bool enabled;
-	bool lateeoi;
+	enum xw_kind kind;
+	unsigned int cpu;		/* VIRQ and IPI: the CPU they are bound to */
+	int ipi;
 	bool unbound;			/* unbind returned: no handler may run */
 	evtchn_port_t local;
 	evtchn_port_t remote;
 	int irq;
 	atomic_t sent;			/* sends announced (before each send) */
 	atomic_t seen;			/* the highest @sent a handler found */
-	atomic_t runs;
 	atomic_t late;			/* runs after an unbind returned (kept) */
 };
 
@@ -79,6 +99,8 @@ enum xw_op {
 	XW_OP_DISABLE,
 	XW_OP_ENABLE,
 	XW_OP_MOVE,
+	XW_OP_PRIORITY,
+	XW_OP_NOTIFY,
 	XW_OP_CHECK,
 	XW_OP_HOTPLUG,
 	XW_NR_OPS,
@@ -87,22 +109,41 @@ enum xw_op {
 static const char * const xw_op_names[] = {
 	[XW_OP_OPEN] = "open", [XW_OP_CLOSE] = "close",
 	[XW_OP_DISABLE] = "disable", [XW_OP_ENABLE] = "enable",
-	[XW_OP_MOVE] = "move", [XW_OP_CHECK] = "check",
+	[XW_OP_MOVE] = "move", [XW_OP_PRIORITY] = "priority",
+	[XW_OP_NOTIFY] = "notify", [XW_OP_CHECK] = "check",
 	[XW_OP_HOTPLUG] = "hotplug",
 };
 
+/* One operation with every random choice it needs, so it can be replayed. */
+struct xw_step {
+	u8 op;
+	u8 slot;
+	u8 cpu;
+	u8 aux;				/* kind to open, priority */
+};
+
+/*
+ * A test's own failure, to prove the shrinker: "fail" once some slot was
+ * moved while disabled and then enabled on the CPU it was moved to. Only
+ * the cases that ask for it arm it.
+ */
+struct xw_tripwire {
+	bool armed;
+	bool moved_disabled[XW_SLOTS];
+};
+
 struct xw_walk {
-	struct kunit *test;
 	struct rnd_state rnd;
 	struct xw_slot slot[XW_SLOTS];
 	struct task_struct *sender[XW_SENDERS];
 	atomic_t pause;			/* senders hold off while set */
 	atomic_t sends;
 	unsigned int seed;
-	unsigned int nr_ops;
-	unsigned int log[XW_LOG][3];	/* op, slot, argument */
+	unsigned int done;		/* operations run */
 	unsigned long *states;		/* distinct slot-state vectors seen */
+	struct xw_tripwire trip;
 	bool failed;
+	char why[XW_WHY];
 };
 
 static irqreturn_t xw_handler(int irq, void *dev_id)
@@ -115,13 +156,42 @@ static irqreturn_t xw_handler(int irq, void *dev_id)
 	old = atomic_read(&s->seen);
 	while (old < now && !atomic_try_cmpxchg(&s->seen, &old, now))
 		;
-	atomic_inc(&s->runs);
-	if (READ_ONCE(s->lateeoi))
+	if (READ_ONCE(s->kind) == XW_LATEEOI)
 		xen_irq_lateeoi(irq, 0);
 	return IRQ_HANDLED;
 }
 
-/* --- senders: the peer, on other CPUs, all the time ---------------------- */
+static void xw_fail(struct xw_walk *w, unsigned int slot, const char *what,
+		    int a, int b)
+{
+	if (w->failed)
+		return;
+	w->failed = true;
+	snprintf(w->why, sizeof(w->why), "after %u operations: slot %u: %s (%d, %d)",
+		 w->done, slot, what, a, b);
+}
+
+/* --- senders: the peer, Xen and other CPUs, all the time ----------------- */
+
+/* Raise @s as its source would; under the slot lock, the slot open. */
+static bool xw_raise(struct xw_slot *s)
+{
+	struct evtchn_send send;
+
+	switch (s->kind) {
+	case XW_PLAIN:
+	case XW_LATEEOI:
+		send.port = s->remote;
+		return !xeh_peer_op(EVTCHNOP_send, &send);
+	case XW_VIRQ_PCPU:
+		return xm_fire_virq(xeh_live(), s->cpu, XW_VIRQ) != 0;
+	case XW_IPI:
+		xen_send_IPI_one(s->cpu, s->ipi);
+		return true;
+	default:
+		return false;
+	}
+}
 
 static int xw_sender(void *data)
 {
@@ -132,19 +202,17 @@ static int xw_sender(void *data)
 	prandom_seed_state(&rnd, (u64)(unsigned long)current ^ w->seed);
 	while (!kthread_should_stop()) {
 		struct xw_slot *s = &w->slot[prandom_u32_state(&rnd) % XW_SLOTS];
-		struct evtchn_send send;
 
 		if (atomic_read(&w->pause)) {
 			usleep_range(200, 400);
 			continue;
 		}
 		spin_lock(&s->lock);
-		if (s->state == XW_OPEN) {
+		if (s->open) {
 			atomic_inc(&s->sent);
 			/* The handler this send wakes must find the new count. */
 			smp_mb__after_atomic();
-			send.port = s->remote;
-			if (!xeh_peer_op(EVTCHNOP_send, &send))
+			if (xw_raise(s))
 				atomic_inc(&w->sends);
 		}
 		spin_unlock(&s->lock);
@@ -180,67 +248,92 @@ static void xw_stop_senders(struct xw_walk *w)
 			kthread_stop(w->sender[i]);
 }
 
-/* --- the walker's operations ---------------------------------------------- */
-
-static void xw_note(struct xw_walk *w, enum xw_op op, unsigned int slot,
-		    unsigned int arg)
+/* Senders hold off, and one in the middle of a send has finished it. */
+static void xw_quiesce(struct xw_walk *w)
 {
-	unsigned int *e = w->log[w->nr_ops % XW_LOG];
+	unsigned int i;
 
-	e[0] = op;
-	e[1] = slot;
-	e[2] = arg;
-	w->nr_ops++;
-}
-
-static void xw_fail(struct xw_walk *w, const char *fmt, unsigned int slot,
-		    int a, int b)
-{
-	struct kunit *test = w->test;
-	unsigned int i, n = min_t(unsigned int, w->nr_ops, XW_LOG);
-
-	if (w->failed)
-		return;
-	w->failed = true;
-	KUNIT_FAIL(test, "seed %u, after %u operations: slot %u: %s (%d, %d)",
-		   w->seed, w->nr_ops, slot, fmt, a, b);
-	for (i = w->nr_ops - n; i < w->nr_ops; i++) {
-		unsigned int *e = w->log[i % XW_LOG];
-
-		kunit_info(test, "  op %u: %s slot %u arg %u\n", i, xw_op_names[e[0]],
-			   e[1], e[2]);
+	atomic_set(&w->pause, 1);
+	for (i = 0; i < XW_SLOTS; i++) {
+		spin_lock(&w->slot[i].lock);
+		spin_unlock(&w->slot[i].lock);
 	}
 }
 
-static void xw_open(struct xw_walk *w, struct xw_slot *s)
+/* --- the walker's operations ---------------------------------------------- */
+
+/* An IPI vector nothing on @cpu is bound to (the NMI one is no event). */
+static int xw_free_ipi(unsigned int cpu)
 {
-	bool lateeoi = prandom_u32_state(&w->rnd) & 1;
-	evtchn_port_t local, remote;
+	int v;
+
+	for (v = 0; v < XEN_NR_IPIS; v++)
+		if (v != XEN_NMI_VECTOR && !per_cpu(xen_cpu_bindings, cpu).ipi[v])
+			return v;
+	return -ENOENT;
+}
+
+static int xw_bind_interdomain(struct xw_slot *s)
+{
 	int irq;
 
-	if (xeh_peer_pair(&local, &remote))
-		return;
-	atomic_set(&s->sent, 0);
-	atomic_set(&s->seen, 0);
-	atomic_set(&s->runs, 0);
-	WRITE_ONCE(s->unbound, false);
-	WRITE_ONCE(s->lateeoi, lateeoi);
-	s->local = local;
-	s->remote = remote;
-	irq = lateeoi ?
+	if (xeh_peer_pair(&s->local, &s->remote))
+		return -ENOSPC;
+	irq = s->kind == XW_LATEEOI ?
 	      bind_evtchn_to_irqhandler_lateeoi(s->local, xw_handler, 0, "xw", s) :
 	      bind_evtchn_to_irqhandler(s->local, xw_handler, 0, "xw", s);
 	if (irq <= 0) {
 		struct evtchn_close cl = { .port = s->remote };
 
 		xeh_peer_op(EVTCHNOP_close, &cl);
-		xw_fail(w, "bind failed", s - w->slot, irq, lateeoi);
+	}
+	return irq;
+}
+
+/* Returns the irq, 0 when the kind cannot be had now, or an error. */
+static int xw_bind(struct xw_slot *s)
+{
+	unsigned long pcpu = IRQF_PERCPU | IRQF_NOBALANCING;
+
+	switch (s->kind) {
+	case XW_VIRQ_PCPU:
+		if (!cpu_online(s->cpu) ||
+		    per_cpu(xen_cpu_bindings, s->cpu).virq[XW_VIRQ])
+			return 0;
+		return bind_virq_to_irqhandler(XW_VIRQ, s->cpu, xw_handler, pcpu,
+					       "xw-virq", s);
+	case XW_IPI:
+		s->ipi = cpu_online(s->cpu) ? xw_free_ipi(s->cpu) : -ENOENT;
+		if (s->ipi < 0)
+			return 0;
+		return bind_ipi_to_irqhandler(s->ipi, s->cpu, xw_handler, pcpu,
+					      "xw-ipi", s);
+	default:
+		return xw_bind_interdomain(s);
+	}
+}
+
+static void xw_open(struct xw_walk *w, struct xw_slot *s, const struct xw_step *st)
+{
+	int irq;
+
+	atomic_set(&s->sent, 0);
+	atomic_set(&s->seen, 0);
+	atomic_set(&s->late, 0);
+	WRITE_ONCE(s->unbound, false);
+	WRITE_ONCE(s->kind, st->aux % XW_NR_KINDS);
+	s->cpu = st->cpu % nr_cpu_ids;
+	irq = xw_bind(s);
+	if (!irq)
+		return;
+	if (irq < 0) {
+		xw_fail(w, s - w->slot, "bind failed", irq, s->kind);
 		return;
 	}
 	s->irq = irq;
 	s->enabled = true;
 	spin_lock(&s->lock);
-	s->state = XW_OPEN;
+	s->open = true;
 	spin_unlock(&s->lock);
 }
 
@@ -249,13 +342,14 @@ static void xw_close(struct xw_walk *w, struct xw_slot *s)
 	struct evtchn_close cl = { .port = s->remote };
 
 	spin_lock(&s->lock);
-	s->state = XW_CLOSED;
+	s->open = false;
 	spin_unlock(&s->lock);
 	if (!s->enabled)
 		enable_irq(s->irq);
 	unbind_from_irqhandler(s->irq, s);
 	WRITE_ONCE(s->unbound, true);
-	xeh_peer_op(EVTCHNOP_close, &cl);
+	if (s->kind == XW_PLAIN || s->kind == XW_LATEEOI)
+		xeh_peer_op(EVTCHNOP_close, &cl);
 	s->irq = 0;
 }
 
@@ -264,58 +358,104 @@ static void xw_check(struct xw_walk *w)
 {
 	unsigned int i, waited;
 
-	atomic_set(&w->pause, 1);
-	/* A sender in the middle of its send finishes it under the lock. */
-	for (i = 0; i < XW_SLOTS; i++) {
-		spin_lock(&w->slot[i].lock);
-		spin_unlock(&w->slot[i].lock);
-	}
+	xw_quiesce(w);
 	for (i = 0; i < XW_SLOTS; i++) {
 		struct xw_slot *s = &w->slot[i];
 
-		if (s->state != XW_OPEN || !s->enabled)
+		if (!s->open || !s->enabled)
 			continue;
 		for (waited = 0; waited < XW_QUIET_WAIT_MS &&
 		     atomic_read(&s->seen) < atomic_read(&s->sent); waited++)
 			usleep_range(1000, 1100);
 		if (atomic_read(&s->seen) < atomic_read(&s->sent))
-			xw_fail(w, "lost wake-up: handler never saw the last send", i,
+			xw_fail(w, i, "lost wake-up: handler never saw the last send",
 				atomic_read(&s->seen), atomic_read(&s->sent));
 	}
 	atomic_set(&w->pause, 0);
 }
 
+/*
+ * A VIRQ or IPI of a CPU going offline cannot move: an event it had
+ * pending there is dropped on purpose (events_upcall.c, the drain of a
+ * dead CPU), and Xen does not raise it for an offline vCPU. Such slots
+ * start their reference afresh.
+ */
+static void xw_forget_cpu(struct xw_walk *w, unsigned int cpu)
+{
+	unsigned int i;
+
+	for (i = 0; i < XW_SLOTS; i++) {
+		struct xw_slot *s = &w->slot[i];
+
+		if (s->open && s->cpu == cpu &&
+		    (s->kind == XW_VIRQ_PCPU || s->kind == XW_IPI))
+			atomic_set(&s->seen, atomic_read(&s->sent));
+	}
+}
+
 static void xw_hotplug(struct xw_walk *w)
 {
+	unsigned int cpu = XW_HOTPLUG_CPU;
 	int rc;
 
-	if (!cpu_online(XW_HOTPLUG_CPU) || !cpu_is_hotpluggable(XW_HOTPLUG_CPU))
+	if (!cpu_online(cpu) || !cpu_is_hotpluggable(cpu))
 		return;
-	rc = remove_cpu(XW_HOTPLUG_CPU);
-	if (rc) {
-		xw_fail(w, "CPU offline failed", XW_HOTPLUG_CPU, rc, 0);
-		return;
+	/* Nothing may be sent to the per-CPU slots of a CPU that is down. */
+	xw_quiesce(w);
+	rc = remove_cpu(cpu);
+	if (!rc) {
+		xw_forget_cpu(w, cpu);
+		rc = add_cpu(cpu);
+		if (rc)
+			xw_fail(w, cpu, "CPU online failed", rc, 0);
+	} else {
+		xw_fail(w, cpu, "CPU offline failed", rc, 0);
 	}
-	rc = add_cpu(XW_HOTPLUG_CPU);
-	if (rc)
-		xw_fail(w, "CPU online failed", XW_HOTPLUG_CPU, rc, 0);
+	atomic_set(&w->pause, 0);
+}
+
+static bool xw_movable(const struct xw_slot *s)
+{
+	return s->kind == XW_PLAIN || s->kind == XW_LATEEOI;
 }
 
 static void xw_move(struct xw_walk *w, struct xw_slot *s, unsigned int cpu)
 {
-	if (cpu_online(cpu))
-		irq_set_affinity(s->irq, cpumask_of(cpu));
+	if (!xw_movable(s) || !cpu_online(cpu))
+		return;
+	irq_set_affinity(s->irq, cpumask_of(cpu));
+	if (!s->enabled)
+		w->trip.moved_disabled[s - w->slot] = true;
+}
+
+/* FIFO takes any priority; 2-level has none (its error is not checked). */
+static void xw_priority(struct xw_walk *w, struct xw_slot *s, unsigned int prio)
+{
+	int rc = xen_set_irq_priority(s->irq, prio);
+
+	if (rc && xen_fifo_events)
+		xw_fail(w, s - w->slot, "priority change failed", rc, prio);
+}
+
+static void xw_enable(struct xw_walk *w, struct xw_slot *s)
+{
+	unsigned int i = s - w->slot;
+
+	enable_irq(s->irq);
+	s->enabled = true;
+	if (w->trip.armed && w->trip.moved_disabled[i])
+		xw_fail(w, i, "tripwire: enabled after a move while disabled", 0, 0);
 }
 
 /* Which operation, weighted: mostly traffic-shaping, rarely a hotplug. */
-static enum xw_op xw_pick(struct xw_walk *w)
+static enum xw_op xw_pick(struct rnd_state *rnd)
 {
 	static const u8 weight[XW_NR_OPS] = {
 		[XW_OP_OPEN] = 20, [XW_OP_CLOSE] = 12, [XW_OP_DISABLE] = 10,
-		[XW_OP_ENABLE] = 12, [XW_OP_MOVE] = 20, [XW_OP_CHECK] = 8,
-		[XW_OP_HOTPLUG] = 1,
+		[XW_OP_ENABLE] = 12, [XW_OP_MOVE] = 20, [XW_OP_PRIORITY] = 6,
+		[XW_OP_NOTIFY] = 6, [XW_OP_CHECK] = 8, [XW_OP_HOTPLUG] = 1,
 	};
-	unsigned int r = prandom_u32_state(&w->rnd) % 83, op;
+	unsigned int r = prandom_u32_state(rnd) % 95, op;
 
 	for (op = 0; op < XW_NR_OPS; op++) {
 		if (r < weight[op])
@@ -331,46 +471,48 @@ static void xw_note_state(struct xw_walk *w)
 
 	for (i = 0; i < XW_SLOTS; i++) {
 		const struct xw_slot *s = &w->slot[i];
-		unsigned int v = s->state == XW_OPEN ?
-				 1 + s->enabled + 2 * s->lateeoi : 0;
+		unsigned int v = s->open ? 1 + s->enabled + 2 * s->kind : 0;
 
-		h = h * 5 + v;
+		h = h * 9 + v;
 	}
 	__set_bit(h % XW_STATE_BUCKETS, w->states);
 }
 
-static void xw_step(struct xw_walk *w)
+static void xw_do(struct xw_walk *w, const struct xw_step *st)
 {
-	unsigned int i = prandom_u32_state(&w->rnd) % XW_SLOTS;
-	unsigned int cpu = prandom_u32_state(&w->rnd) % num_possible_cpus();
-	struct xw_slot *s = &w->slot[i];
-	enum xw_op op = xw_pick(w);
+	struct xw_slot *s = &w->slot[st->slot];
 
-	xw_note(w, op, i, cpu);
-	switch (op) {
+	switch (st->op) {
 	case XW_OP_OPEN:
-		if (s->state == XW_CLOSED)
-			xw_open(w, s);
+		if (!s->open)
+			xw_open(w, s, st);
 		break;
 	case XW_OP_CLOSE:
-		if (s->state == XW_OPEN)
+		if (s->open)
 			xw_close(w, s);
 		break;
 	case XW_OP_DISABLE:
-		if (s->state == XW_OPEN && s->enabled) {
+		if (s->open && s->enabled) {
 			disable_irq(s->irq);
 			s->enabled = false;
 		}
 		break;
 	case XW_OP_ENABLE:
-		if (s->state == XW_OPEN && !s->enabled) {
-			enable_irq(s->irq);
-			s->enabled = true;
-		}
+		if (s->open && !s->enabled)
+			xw_enable(w, s);
 		break;
 	case XW_OP_MOVE:
-		if (s->state == XW_OPEN)
-			xw_move(w, s, cpu);
+		if (s->open)
+			xw_move(w, s, st->cpu % nr_cpu_ids);
+		break;
+	case XW_OP_PRIORITY:
+		if (s->open)
+			xw_priority(w, s, st->aux % (EVTCHN_FIFO_PRIORITY_MIN + 1));
+		break;
+	case XW_OP_NOTIFY:
+		/* The guest's own send on a channel: reaches the peer only. */
+		if (s->open && xw_movable(s))
+			notify_remote_via_irq(s->irq);
 		break;
 	case XW_OP_CHECK:
 		xw_check(w);
@@ -381,7 +523,9 @@ static void xw_step(struct xw_walk *w)
 	default:
 		break;
 	}
-	xw_note_state(w);
+	w->done++;
+	if (w->states)
+		xw_note_state(w);
 }
 
 static unsigned int xw_bound_ports(void)
@@ -394,39 +538,162 @@ static unsigned int xw_bound_ports(void)
 	return n;
 }
 
-static void xw_run_seed(struct kunit *test, unsigned int s, unsigned int nr,
-			unsigned long *states, unsigned int *sends)
+/* The operations of seed @s, all random choices drawn up front. */
+static void xw_generate(unsigned int s, struct xw_step *list, unsigned int n)
+{
+	struct rnd_state rnd;
+	unsigned int i;
+
+	prandom_seed_state(&rnd, s);
+	for (i = 0; i < n; i++) {
+		list[i].op = xw_pick(&rnd);
+		list[i].slot = prandom_u32_state(&rnd) % XW_SLOTS;
+		list[i].cpu = prandom_u32_state(&rnd) % nr_cpu_ids;
+		list[i].aux = prandom_u32_state(&rnd);
+	}
+}
+
+/*
+ * One walk over @list with the senders running: false and @why filled
+ * in if anything went wrong, the end checks (nothing left bound, no
+ * handler after unbind) included.
+ */
+static bool xw_run(const struct xw_step *list, unsigned int n, unsigned int s,
+		   bool trip, unsigned long *states, unsigned int *sends,
+		   char *why, unsigned int *stop)
 {
 	unsigned int ports = xw_bound_ports(), i;
 	struct xw_walk *w;
+	bool ok;
 	int late = 0;
 
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, w);
-	w->test = test;
+	if (!w) {
+		strscpy(why, "no memory", XW_WHY);
+		return false;
+	}
 	w->seed = s;
 	w->states = states;
-	prandom_seed_state(&w->rnd, s);
+	w->trip.armed = trip;
 	for (i = 0; i < XW_SLOTS; i++)
 		spin_lock_init(&w->slot[i].lock);
 	if (xw_start_senders(w))
-		xw_fail(w, "no sender threads", 0, 0, 0);
-	for (i = 0; i < nr && !w->failed; i++)
-		xw_step(w);
+		xw_fail(w, 0, "no sender threads", 0, 0);
+	for (i = 0; i < n && !w->failed; i++)
+		xw_do(w, &list[i]);
 	xw_check(w);
+	/* Operations after the one that failed do not matter. */
+	*stop = w->failed ? w->done : n;
 	xw_stop_senders(w);
 	for (i = 0; i < XW_SLOTS; i++)
-		if (w->slot[i].state == XW_OPEN)
+		if (w->slot[i].open)
 			xw_close(w, &w->slot[i]);
 	/* Unbound slots must stay silent: give a stray upcall time to run. */
 	msleep(XEH_QUIET_MS);
 	for (i = 0; i < XW_SLOTS; i++)
 		late += atomic_read(&w->slot[i].late);
-	KUNIT_EXPECT_EQ_MSG(test, xw_bound_ports(), ports,
-			    "seed %u: ports left bound after the walk", s);
-	KUNIT_EXPECT_EQ_MSG(test, late, 0, "seed %u: handler runs after unbind", s);
-	*sends += atomic_read(&w->sends);
+	if (late)
+		xw_fail(w, 0, "handler runs after unbind", late, 0);
+	if (xw_bound_ports() != ports)
+		xw_fail(w, 0, "ports left bound after the walk", xw_bound_ports(), ports);
+	if (sends)
+		*sends += atomic_read(&w->sends);
+	ok = !w->failed;
+	if (!ok)
+		strscpy(why, w->why, XW_WHY);
 	kfree(w);
+	return ok;
+}
+
+/*
+ * Does @list still fail? A few replays, since interleavings differ (one
+ * for the planted failure, which does not depend on them). On failure
+ * @n becomes the number of operations it took.
+ */
+static bool xw_still_fails(const struct xw_step *list, unsigned int *n, unsigned int s,
+			   bool trip, unsigned int *runs, char *why)
+{
+	unsigned int t, tries = trip ? 1 : XW_SHRINK_TRIES, stop;
+
+	for (t = 0; t < tries && *runs < XW_SHRINK_RUNS; t++) {
+		++*runs;
+		if (!xw_run(list, *n, s, trip, NULL, NULL, why, &stop)) {
+			*n = stop;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Leave out chunks of @list, halving the chunk size down to one
+ * operation, while what is left still fails; what comes after the
+ * failing operation goes at once. Returns the new length.
+ */
+static unsigned int xw_shrink(struct xw_step *list, unsigned int n, unsigned int s,
+			      bool trip, char *why)
+{
+	struct xw_step *cand = kmalloc_array(n, sizeof(*cand), GFP_KERNEL);
+	unsigned int chunk, at, runs = 0, m;
+
+	if (!cand)
+		return n;
+	for (chunk = n / 2; chunk >= 1 && runs < XW_SHRINK_RUNS; chunk /= 2) {
+		for (at = 0; at + chunk <= n && runs < XW_SHRINK_RUNS;) {
+			memcpy(cand, list, at * sizeof(*cand));
+			m = n - chunk - at;
+			memcpy(cand + at, list + at + chunk, m * sizeof(*cand));
+			m = n - chunk;
+			if (xw_still_fails(cand, &m, s, trip, &runs, why)) {
+				n = m;
+				memcpy(list, cand, n * sizeof(*list));
+			} else {
+				at += chunk;
+			}
+		}
+	}
+	kfree(cand);
+	return n;
+}
+
+static void xw_print(struct kunit *test, const struct xw_step *list, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		const struct xw_step *st = &list[i];
+
+		if (st->op == XW_OP_OPEN)
+			kunit_info(test, "  %u: open slot %u as %s (CPU %u)\n", i, st->slot,
+				   xw_kind_names[st->aux % XW_NR_KINDS], st->cpu);
+		else if (st->op == XW_OP_PRIORITY)
+			kunit_info(test, "  %u: priority slot %u to %u\n", i, st->slot,
+				   st->aux % (EVTCHN_FIFO_PRIORITY_MIN + 1));
+		else
+			kunit_info(test, "  %u: %s slot %u CPU %u\n", i,
+				   xw_op_names[st->op], st->slot, st->cpu);
+	}
+}
+
+/* One seed; on failure the seed, the reason and the shrunk operations. */
+static bool xw_seed(struct kunit *test, unsigned int s, unsigned int n, bool trip,
+		    unsigned long *states, unsigned int *sends, unsigned int *shrunk)
+{
+	struct xw_step *list = kunit_kmalloc_array(test, n, sizeof(*list), GFP_KERNEL);
+	unsigned int stop;
+	char why[XW_WHY];
+
+	KUNIT_ASSERT_NOT_NULL(test, list);
+	xw_generate(s, list, n);
+	if (xw_run(list, n, s, trip, states, sends, why, &stop))
+		return true;
+	if (!trip)
+		KUNIT_FAIL(test, "walk seed %u: %s", s, why);
+	*shrunk = xw_shrink(list, stop, s, trip, why);
+	kunit_info(test, "walk seed %u: %u of %u operations still fail (%s); replay with xen_evtchn_walk_test.seed=%u:\n",
+		   s, *shrunk, n, why, s);
+	xw_print(test, list, *shrunk);
+	return false;
 }
 
 /*
@@ -435,16 +702,34 @@ static void xw_run_seed(struct kunit *test, unsigned int s, unsigned int nr,
  */
 static void xw_random_walks(struct kunit *test)
 {
+	unsigned int i, sends = 0, shrunk = 0;
 	unsigned long *states;
-	unsigned int i, sends = 0;
 
 	states = kunit_kcalloc(test, BITS_TO_LONGS(XW_STATE_BUCKETS),
 			       sizeof(*states), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, states);
 	for (i = 0; i < seeds; i++)
-		xw_run_seed(test, seed + i, ops, states, &sends);
+		xw_seed(test, seed + i, ops, false, states, &sends, &shrunk);
 	kunit_info(test, "walk: %u seeds from %u, %u operations each, %u sends, %u distinct slot states\n",
 		   seeds, seed, ops, sends, bitmap_weight(states, XW_STATE_BUCKETS));
+}
+
+/*
+ * The shrinker itself: a failure this test plants (a slot enabled after
+ * it was moved while disabled) in a 300-operation walk must come back as
+ * a handful of operations that still show it: an open, a disable, a move
+ * and an enable of one slot.
+ */
+static void xw_shrinker_finds_the_few_operations(struct kunit *test)
+{
+	unsigned int s, shrunk = 0;
+
+	for (s = 1; s < 50; s++)
+		if (!xw_seed(test, s, ops, true, NULL, NULL, &shrunk))
+			break;
+	KUNIT_ASSERT_LT_MSG(test, s, 50U, "no seed reached the planted failure");
+	KUNIT_EXPECT_LE_MSG(test, shrunk, 6U, "seed %u shrunk to %u operations", s, shrunk);
+	KUNIT_EXPECT_GE(test, shrunk, 4U);
 }
 
 static int xw_suite_init(struct kunit_suite *suite)
@@ -466,6 +751,7 @@ static int xw_test_init(struct kunit *test)
 
 static struct kunit_case xw_cases[] = {
 	KUNIT_CASE_SLOW(xw_random_walks),
+	KUNIT_CASE_SLOW(xw_shrinker_finds_the_few_operations),
 	{}
 };
 
