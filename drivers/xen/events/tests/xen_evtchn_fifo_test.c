@@ -268,7 +268,7 @@ static void xef_queue_consumed_in_order(struct kunit *test)
 	struct xef_order order = {};
 	unsigned int self, cpu, i;
 	struct xef_hold h;
-	u32 w;
+	u32 w, head, tail;
 
 	for (i = 0; i < XEF_NR_LOW; i++) {
 		xef_open(test, &c[i], i, false);
@@ -282,11 +282,14 @@ static void xef_queue_consumed_in_order(struct kunit *test)
 	cb = xm_fifo_control_block(xef_live(), cpu);
 	KUNIT_ASSERT_NOT_NULL(test, cb);
 	KUNIT_ASSERT_TRUE(test, xef_hold_cpu(&h, cpu));
+	tail = xm_fifo_tail(xef_live(), cpu, EVTCHN_FIFO_PRIORITY_DEFAULT);
 	for (i = 0; i < XEF_NR_LOW; i++)
 		xef_peer_send(test, &c[i]);
 	KUNIT_EXPECT_TRUE_MSG(test, READ_ONCE(cb->ready) & BIT(EVTCHN_FIFO_PRIORITY_DEFAULT),
 			      "READY %#x", READ_ONCE(cb->ready));
-	KUNIT_EXPECT_EQ(test, READ_ONCE(cb->head[EVTCHN_FIFO_PRIORITY_DEFAULT]), c[0].local);
+	head = READ_ONCE(cb->head[EVTCHN_FIFO_PRIORITY_DEFAULT]);
+	KUNIT_EXPECT_EQ_MSG(test, head, c[0].local, "CPU %u: Xen's tail before %u (word %#x)",
+			    cpu, tail, tail ? xef_word(tail) : 0);
 	for (i = 0; i < XEF_NR_LOW; i++) {
 		w = xef_word(c[i].local);
 		KUNIT_EXPECT_EQ_MSG(test, w & (XEF_PENDING | XEF_LINKED | XEF_MASKED),
