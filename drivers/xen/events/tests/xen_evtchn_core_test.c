@@ -22,6 +22,7 @@
 #include <linux/irq.h>
 #include <linux/irqnr.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
@@ -866,6 +867,72 @@ static void xec_flood_lets_the_tick_in(struct kunit *test)
 	xec_unbind(&b);
 }
 
+#define XEC_REBINDS		300
+
+/* Xen raising the per-vCPU VIRQ of one vCPU, as fast as it can. */
+struct xec_firer {
+	unsigned int vcpu;
+	atomic_t fired;
+};
+
+static int xec_firer_fn(void *data)
+{
+	struct xec_firer *f = data;
+
+	while (!kthread_should_stop()) {
+		if (xm_fire_virq(xec_live(), f->vcpu, XEC_VIRQ_PERCPU))
+			atomic_inc(&f->fired);
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * A per-vCPU VIRQ fires on its CPU without pause while a thread on
+ * another CPU unbinds and binds it again, over and over. The per-CPU flow
+ * runs handlers without the descriptor's lock or in-progress flag, so
+ * free_irq() alone cannot wait for a handler running on the VIRQ's CPU:
+ * the unbind must, or the handler reads its freed irqaction (KASAN).
+ * Found by the random walk (make check, 2026-12-02: a KASAN
+ * slab-use-after-free in __handle_irq_event_percpu from the FIFO upcall).
+ */
+static void xec_percpu_unbind_while_firing(struct kunit *test)
+{
+	struct xec_firer f = {};
+	struct task_struct *t;
+	unsigned int self, cpu, other, i;
+	struct xec_bind b;
+
+	/* With one CPU nothing runs at the same time; the loop still must pass. */
+	migrate_disable();
+	self = smp_processor_id();
+	cpu = self == XEC_CPU_A ? XEC_CPU_B : XEC_CPU_A;
+	other = cpumask_any_but(cpu_online_mask, cpu);
+	if (other >= nr_cpu_ids)
+		other = cpu;
+	f.vcpu = cpu;
+	t = kthread_create(xec_firer_fn, &f, "xec-fire");
+	if (IS_ERR(t)) {
+		migrate_enable();
+		KUNIT_FAIL(test, "no firing thread");
+		return;
+	}
+	kthread_bind(t, other);
+	wake_up_process(t);
+	for (i = 0; i < XEC_REBINDS; i++) {
+		if (xec_bind(&b, XEC_VIRQ_PCPU, cpu)) {
+			KUNIT_FAIL(test, "bind %u failed", i);
+			break;
+		}
+		usleep_range(20, 50);
+		xec_unbind(&b);
+	}
+	kthread_stop(t);
+	migrate_enable();
+	kunit_info(test, "%u binds and unbinds of a VIRQ of CPU %u from CPU %u, %d raised from CPU %u\n",
+		   i, cpu, self, atomic_read(&f.fired), other);
+}
+
 /* --- suite: CPU hotplug ---------------------------------------------------- */
 
 static bool xec_hotplug_ok(void)
@@ -1271,6 +1338,7 @@ static struct kunit_case xec_storm_cases[] = {
 	KUNIT_CASE(xec_lateeoi_storm_leaves_others_served),
 	KUNIT_CASE(xec_flooding_port_cannot_starve),
 	KUNIT_CASE(xec_flood_lets_the_tick_in),
+	KUNIT_CASE(xec_percpu_unbind_while_firing),
 	{}
 };
 
