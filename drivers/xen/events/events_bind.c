@@ -487,6 +487,25 @@ int bind_ipi_to_irqhandler(enum ipi_vector ipi, unsigned int cpu,
 	return xen_request_bound_irq(irq, handler, irqflags, devname, dev_id);
 }
 
+/*
+ * The per-CPU flow (VIRQs, IPIs) runs handlers without the descriptor's
+ * lock or its in-progress flag, so free_irq() cannot wait for a handler
+ * running on the binding's CPU: that handler would go on with a freed
+ * irqaction. Every dispatch happens inside the upcall's RCU read side,
+ * so masking the port and waiting for a grace period is enough. An
+ * offline CPU runs no handler: nothing to wait for (CPU teardown unbinds
+ * its VIRQs and IPIs that way). Returns true if the port was masked.
+ */
+static bool xen_quiesce_percpu_handlers(struct xen_irq_info *info)
+{
+	if (irq_get_chip(info->irq) != &xen_percpu_chip ||
+	    !cpu_online(READ_ONCE(info->cpu)))
+		return false;
+	xen_info_mask(info, XEN_MASK_FREEING);
+	synchronize_rcu();
+	return true;
+}
+
 /**
  * unbind_from_irqhandler() - release an irq bound by one of the bind calls
  * @irq: the irq number the bind call returned
@@ -497,19 +516,25 @@ int bind_ipi_to_irqhandler(enum ipi_vector ipi, unsigned int cpu,
  */
 void unbind_from_irqhandler(unsigned int irq, void *dev_id)
 {
-	struct xen_irq_info *info;
+	struct xen_irq_info *info = xen_info_from_irq(irq);
+	bool quiesced;
 
-	if (!xen_info_from_irq(irq)) {
+	if (!info) {
 		pr_warn_ratelimited("unbind of irq %u, which is not an event channel\n",
 				    irq);
 		return;
 	}
+	quiesced = xen_quiesce_percpu_handlers(info);
 	free_irq(irq, dev_id);
 
 	mutex_lock(&xen_evtchn_bind_lock);
 	info = xen_info_from_irq(irq);
-	if (info)
+	if (info) {
+		/* Another user keeps the irq: its events flow again. */
+		if (quiesced && info->users > 1)
+			xen_info_unmask(info, XEN_MASK_FREEING);
 		xen_info_put(info);
+	}
 	mutex_unlock(&xen_evtchn_bind_lock);
 }
 EXPORT_SYMBOL_GPL(unbind_from_irqhandler);

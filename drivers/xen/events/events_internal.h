@@ -44,6 +44,7 @@ enum xen_irq_kind {
 #define XEN_MASK_IRQ_CORE	BIT(0)	/* genirq: disabled or masked */
 #define XEN_MASK_MOVING		BIT(1)	/* affinity change or retrigger */
 #define XEN_MASK_LATE_EOI	BIT(2)	/* lateeoi: until the driver's EOI */
+#define XEN_MASK_FREEING	BIT(3)	/* unbind: handlers may still run */
 
 /* irq_info.users of a binding that has exactly one owner. */
 #define XEN_IRQ_SINGLE_OWNER	(-1)
