@@ -7,6 +7,7 @@
 #   make check-cpus - the concurrent suites with 1, 2 and 8 CPUs
 #   make run        - boot our kernel as a PVH guest on real Xen in QEMU
 #   make xen-check  - the real-Xen scenarios, ours beside upstream
+#   make xen-soak   - the real-Xen soak alone (ping-pong, vcpu-set, save)
 #   make smoke      - short real-Xen run for CI (one PVH guest)
 #   make lint       - checkpatch --strict, sparse and W=1 on our files
 #   make compat     - W=1 build of every event-channel user (Debian amd64
@@ -22,7 +23,7 @@ BUILD ?= $(TOP)/build
 JOBS ?= $(shell nproc)
 export BUILD KSRC JOBS
 
-.PHONY: all tree deps kernel check check-kcsan check-cpus run smoke xen-check lint compat clean
+.PHONY: all tree deps kernel check check-kcsan check-cpus run smoke xen-check xen-soak lint compat clean
 
 all: check
 
@@ -49,6 +50,9 @@ run: deps
 
 xen-check: deps
 	@scripts/xen-evtchn/xen-lab.sh check
+
+xen-soak: deps
+	@scripts/xen-evtchn/xen-lab.sh soak
 
 smoke: deps
 	@scripts/xen-evtchn/xen-lab.sh smoke

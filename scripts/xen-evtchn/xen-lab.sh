@@ -12,6 +12,12 @@
 #                      (qemu-system-xen in dom0), hibernation with equal
 #                      and different xen.fifo_events, with 1 and 2 vCPUs,
 #                      each with a data disk whose content must survive
+#   xen-lab.sh soak    ours and the stock kernel, 2 vCPUs each: timers,
+#                      IPIs and an interdomain ping-pong with dom0 through
+#                      /dev/xen/evtchn (tools/xen-lab/evtchn-pingpong.c)
+#                      for 90 s with vCPU 1 unplugged and replugged in the
+#                      middle, xl save/restore, 45 s more ping-pong, xl
+#                      shutdown (make xen-soak; also part of check)
 #   xen-lab.sh image   only build (or reuse) the cached host image
 #   xen-lab.sh dom0    boot Xen and dom0 only, no guest (lab self-test)
 #
@@ -52,7 +58,8 @@
 # no stock kernel column), LAB_SMOKE_VCPUS (smoke: vCPU counts, "1 2"),
 # LAB_REBUILD_IMAGE=1 (build the cached host image again), LAB_HIBERNATE=0
 # (check: leave out the hibernation scenarios), LAB_HVM=0 (check: leave out
-# the HVM guest), LAB_CROSS=0 (check: leave out the cross-kernel
+# the HVM guest), LAB_SOAK=0 (check: leave out the soak), LAB_CROSS=0
+# (check: leave out the cross-kernel
 # hibernation cells, ours-hibx and upstream-hibx),
 # LAB_PLAN="ID KERNEL VCPUS MODE;..." (own scenario list, see dom0-run.sh),
 # LAB_DOM0_LIMIT (seconds allowed from QEMU start to dom0 ready, 420),
@@ -118,7 +125,7 @@ stage() {
 }
 
 usage() {
-	sed -n '4,15p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,21p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -276,6 +283,12 @@ build_dom0_initramfs() {
 	pack_initramfs "$stage_dir" "$labdir/dom0-initrd.gz"
 }
 
+# The soak scenario's ping-pong program, static, for dom0 and the guest.
+build_pingpong() {
+	gcc -static -O2 -Wall -o "$labdir/evtchn-pingpong" "$labsrc/evtchn-pingpong.c" ||
+		die "cannot build evtchn-pingpong (gcc, libc6-dev)"
+}
+
 build_guest_initramfs() {
 	local stage_dir="$labdir/guest-initramfs" bb=/bin/busybox a
 	[ -x "$bb" ] || die "no $bb (apt-get install busybox-static)"
@@ -290,10 +303,12 @@ build_guest_initramfs() {
 	done
 	ln -sf bin/busybox "$stage_dir/init"
 	install -m 755 "$labsrc/guest-init.sh" "$stage_dir/etc/lab/guest-init.sh"
+	install -m 755 "$labdir/evtchn-pingpong" "$stage_dir/bin/evtchn-pingpong"
 	cat > "$stage_dir/etc/inittab" <<-'EOF'
 	::sysinit:/bin/sh /etc/lab/guest-init.sh boot
 	::once:/bin/sh /etc/lab/guest-init.sh heartbeat
 	::once:/bin/sh /etc/lab/guest-init.sh hibernate
+	::once:/bin/sh /etc/lab/guest-init.sh soak
 	::shutdown:/bin/sh /etc/lab/guest-init.sh down
 	EOF
 	pack_initramfs "$stage_dir" "$labdir/guest-initrd.gz"
@@ -329,6 +344,7 @@ write_payload() {
 	cp "$labsrc/pvh-guest.cfg" "$labsrc/hvm-guest.cfg" "$labdir/guest-initrd.gz" \
 		"$labdir/payload/"
 	install -m 755 "$labsrc/blk-loop" "$labdir/payload/blk-loop"
+	install -m 755 "$labdir/evtchn-pingpong" "$labdir/payload/evtchn-pingpong"
 	# dom0 makes the data disk's expected pattern with the guest's code.
 	install -m 755 "$labsrc/guest-init.sh" "$labdir/payload/guest-init.sh"
 	printf '%s\n' "$@" > "$labdir/payload/plan"
@@ -598,6 +614,10 @@ print_comparison() {
 			else if ($4 == "same-domain") ev = "d" $8
 			else if ($4 == "domain-gone") ev = ($7 == "guest") ? "poweroff" : "gone"
 			else if ($4 == "xen-pirq") ev = ($7 == "no") ? "none" : "present"
+			else if ($4 ~ /^pingpong/ && match($0, /[0-9]+ per s, [0-9]+ lost/)) {
+				split(substr($0, RSTART, RLENGTH), q, " ")
+				ev = q[1] "/s lost " q[4]
+			}
 			else if ($6 + 0 > 0) ev = $6 "s"
 			mark = (kernel == "upstream" && (cfg in infocfg)) ? "*" : ""
 			res[key, kernel] = $5 mark " " ev
@@ -638,6 +658,8 @@ main() {
 			       "$v-chk $v 2 checkpoint fifo")
 			[ "${LAB_HVM:-1}" = 0 ] ||
 				plan+=("$v-hvm $v 2 hvm fifo")
+			[ "${LAB_SOAK:-1}" = 0 ] ||
+				plan+=("$v-soak $v 2 soak fifo")
 			[ "${LAB_HIBERNATE:-1}" = 0 ] ||
 				plan+=("$v-hibsame $v 1 hibsame fifo"
 				       "$v-hibdiff $v 1 hibfifo 2l xen.fifo_events=0"
@@ -652,6 +674,12 @@ main() {
 			plan+=("ours-hibx ours/upstream 1 hibsame fifo"
 			       "upstream-hibx upstream/ours 1 hibsame fifo")
 		fi ;;
+	soak)
+		kernels=(ours)
+		[ "${LAB_UPSTREAM:-1}" = 0 ] || kernels+=(upstream)
+		for v in "${kernels[@]}"; do
+			plan+=("$v-soak $v 2 soak fifo")
+		done ;;
 	image | dom0) kernels=() ;;
 	*) usage ;;
 	esac
@@ -677,6 +705,7 @@ main() {
 
 	local t0=$SECONDS
 	build_dom0_initramfs
+	build_pingpong
 	build_guest_initramfs
 	stage "initramfs dom0 + guest" PASS $((SECONDS - t0))
 	for v in ${kernels[@]+"${kernels[@]}"}; do
@@ -688,7 +717,7 @@ main() {
 	run_lab ${plan[@]+"${plan[@]}"} || rc=1
 	collect_results "$last_serial"
 	print_summary
-	[ "$mode" = check ] && print_comparison
+	case $mode in check | soak) print_comparison ;; esac
 	local reported
 	reported=$(grep -c '^LABS: ' "$labdir/lab-lines.txt" || true)
 	if [ "$reported" -ne ${#plan[@]} ]; then

@@ -426,6 +426,88 @@ shutdown_guest() {
 	fi
 }
 
+# --- soak: an interdomain ping-pong with the guest under changes ---------
+
+# The port the guest offered last ("LAB: pingpong port N"), after console
+# line $1.
+pingpong_port() {
+	guest_log | tail -n +"$(($1 + 1))" | sed -n 's/^LAB: pingpong port //p' | tail -n 1
+}
+
+# shellcheck disable=SC2317 # called through wait_until
+has_port_after() {
+	[ -n "$(pingpong_port "$1")" ]
+}
+
+# The guest's online CPUs as its heartbeat last printed them (every 5 s),
+# after console line $1. An HVM/PVH vCPU taken offline only halts, so
+# xl vcpu-list cannot tell; the guest's own view can.
+guest_online() {
+	guest_log | tail -n +"$(($1 + 1))" | sed -n 's/^LAB: online //p' | tail -n 1
+}
+
+# shellcheck disable=SC2317 # called through wait_until
+online_is() {
+	[ "$(guest_online "$1")" = "$2" ]
+}
+
+# One xl vcpu-set; $1: step, $2: vCPUs wanted, $3: the guest's online
+# CPUs that must follow (as /sys/devices/system/cpu/online has them).
+vcpu_set_step() {
+	local t0 mark
+	t0=$(now)
+	mark=$(log_mark)
+	if ! xl vcpu-set "$scen" "$2" >/tmp/vcpu-set.out 2>&1; then
+		report "$1" FAIL "$(since "$t0")" "xl vcpu-set $2: $(tail -n 1 /tmp/vcpu-set.out)"
+	elif wait_until 60 online_is "$mark" "$3"; then
+		report "$1" PASS "$(since "$t0")" "guest CPUs online: $3 ($2 vCPUs)"
+	else
+		report "$1" FAIL "$(since "$t0")" "guest CPUs online: $(guest_online "$mark"), not $3, 60 s after xl vcpu-set $2"
+	fi
+}
+
+# Ping the guest's last offered port for $2 seconds; $1: step, $3: log
+# mark; $4: 1 to unplug and replug vCPU 1 in the middle. The figures are
+# the step's evidence; a lost wake-up fails it.
+pingpong_step() {
+	local step=$1 secs=$2 mark=$3 hotplug=$4 port out t0 pid rc what
+	t0=$(now)
+	if ! wait_until 90 has_port_after "$mark"; then
+		report "$step" FAIL "$(since "$t0")" "the guest offered no channel"
+		return 1
+	fi
+	port=$(pingpong_port "$mark")
+	what="port $port"
+	[ "$hotplug" = 1 ] && what="$what, vCPU 1 out and back"
+	/lab/evtchn-pingpong ping "$(xl domid "$scen")" "$port" "$secs" >/tmp/ping.out 2>&1 &
+	pid=$!
+	if [ "$hotplug" = 1 ]; then
+		sleep $((secs / 3))
+		vcpu_set_step vcpu-unplug 1 0
+		sleep $((secs / 3))
+		vcpu_set_step vcpu-replug 2 0-1
+	fi
+	wait "$pid"
+	rc=$?
+	out=$(grep '^pingpong:' /tmp/ping.out || tail -n 1 /tmp/ping.out)
+	out=${out#pingpong: }
+	report "$step" "$([ $rc -eq 0 ] && echo PASS || echo FAIL)" "$(since "$t0")" \
+		"$what: $out"
+	return $rc
+}
+
+# The soak: timers and IPIs (the heartbeat) and a dom0 <-> guest ping-pong
+# for soak_secs with vCPU 1 unplugged and replugged in the middle, a save
+# and restore, the ping-pong again with the new domain, and a shutdown.
+soak_guest() {
+	local vcpus=$1 secs=90 mark=0
+	pingpong_step pingpong "$secs" "$mark" "$([ "$vcpus" -ge 2 ] && echo 1 || echo 0)"
+	mark=$(log_mark)
+	save_and_restore "$vcpus" || return 1
+	pingpong_step pingpong-after-restore $((secs / 2)) "$mark" 0
+	shutdown_guest shutdown-after-restore
+}
+
 # The part of a scenario after the boot checks.
 run_mode() {
 	local vcpus=$1 kernel=$2 n
@@ -438,6 +520,7 @@ run_mode() {
 		done
 		shutdown_guest shutdown-after-restore ;;
 	hibsame | hibfifo | hibboot) hibernate_cycle "$vcpus" "$kernel" ;;
+	soak) soak_guest "$vcpus" ;;
 	checkpoint)
 		checkpoint_guest "$vcpus" || return 1
 		shutdown_guest shutdown-after-chk || return 1
@@ -669,6 +752,7 @@ run_scenario() {
 	# restoring boot only.
 	boot_args=$extra
 	[ "$mode" = hibboot ] && boot_args=""
+	[ "$mode" = soak ] && boot_args="$boot_args lab_soak=1"
 	write_cfg "$cfg" "${kernel%%/*}" "$vcpus" "$boot_args${hib_disk:+ lab_hib=1 lab_tok=$data_tok}"
 	# HVM: firmware and a device model in dom0 before the kernel runs;
 	# under nested emulation that takes minutes

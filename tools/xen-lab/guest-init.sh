@@ -17,6 +17,10 @@
 #                            back, check that the data disk still holds the
 #                            pattern and takes a new one ("LAB: data-disk
 #                            ok|failed ...") and that the swap disk answers
+#   guest-init.sh soak       with lab_soak=1 on the command line: offer an
+#                            event channel to dom0 ("LAB: pingpong port N")
+#                            and answer its pings, again after every
+#                            restore (a new domain: the old channel is gone)
 #   guest-init.sh pattern TOKEN GEN   the data disk's pattern, on stdout
 #   guest-init.sh kind TOKEN FILE     which pattern FILE starts with
 #                            (both also run in dom0, on the backing file)
@@ -97,8 +101,18 @@ heartbeat() {
 		if [ $((n % 5)) -eq 0 ]; then
 			make_some_ipis
 			say "live $(percpu_sum 'timer[0-9]') $(percpu_sum '-ipi|resched|callfunc')"
+			say "online $(cat /sys/devices/system/cpu/online)"
 		fi
 		sleep 1
+	done
+}
+
+# The soak scenario's far end: answer dom0's pings until they stop for
+# 10 s (a restore ends the old channel), then offer a new channel.
+soak() {
+	grep -q 'lab_soak=1' /proc/cmdline || return 0
+	while :; do
+		/bin/evtchn-pingpong echo 0 10 || sleep 1
 	done
 }
 
@@ -324,9 +338,10 @@ case "${1:-}" in
 boot) boot ;;
 hibernate) hibernate ;;
 heartbeat) heartbeat ;;
+soak) soak ;;
 down) down ;;
 # For dom0's check of the data disk's backing file.
 pattern) pattern "$2" "$3" ;;
 kind) pattern_kind "$2" "$3" ;;
-*) echo "usage: $0 boot|heartbeat|down|hibernate|pattern TOKEN GEN|kind TOKEN FILE" >&2; exit 2 ;;
+*) echo "usage: $0 boot|heartbeat|down|hibernate|soak|pattern TOKEN GEN|kind TOKEN FILE" >&2; exit 2 ;;
 esac
