@@ -61,6 +61,23 @@ struct xen_irq_info *xen_info_from_port(evtchn_port_t port)
 }
 
 /*
+ * A binding whose port was lost at a resume, found by that old port: its
+ * driver may still name it by the port it had (evtchn.c does, to unbind
+ * when its file is closed). Only asked when no live binding has the port.
+ * Caller holds rcu_read_lock().
+ */
+struct xen_irq_info *xen_info_from_stale_port(evtchn_port_t port)
+{
+	struct xen_irq_info *info;
+
+	list_for_each_entry_rcu(info, &xen_irq_all, all_node)
+		if (READ_ONCE(info->stale) && READ_ONCE(info->stale_port) == port &&
+		    !READ_ONCE(info->dying))
+			return info;
+	return NULL;
+}
+
+/*
  * An irq number from a caller is only trusted once its chip proves it is
  * one of ours: chip data of other interrupt controllers is something else.
  */
@@ -213,7 +230,7 @@ int xen_info_attach_port(struct xen_irq_info *info, evtchn_port_t port,
 	}
 	xen_evtchn_abi->port_mask(port);
 	info->port = port;
-	info->stale = false;
+	WRITE_ONCE(info->stale, false);
 	rc = xen_port_table_set(port, info, gfp);
 	if (rc) {
 		info->port = 0;
@@ -257,7 +274,7 @@ struct xen_irq_info *xen_info_alloc(enum xen_irq_kind kind)
 	raw_spin_lock_init(&info->mask_lock);
 	/* Counted on CPU 0 until the port is attached to its real CPU. */
 	atomic_inc(per_cpu_ptr(&xen_cpu_channels, 0));
-	list_add_tail(&info->all_node, &xen_irq_all);
+	list_add_tail_rcu(&info->all_node, &xen_irq_all);
 	return info;
 }
 
@@ -335,7 +352,7 @@ void xen_info_destroy(struct xen_irq_info *info)
 	if (info->kind == XEN_IRQ_EVTCHN && info->u.dev)
 		atomic_dec(&info->u.dev->event_channels);
 	atomic_dec(per_cpu_ptr(&xen_cpu_channels, cpu));
-	list_del(&info->all_node);
+	list_del_rcu(&info->all_node);
 	/*
 	 * Chip and chip data stay until the descriptor is freed: an upcall
 	 * that found the port before it left the table may still run the

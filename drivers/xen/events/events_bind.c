@@ -517,6 +517,7 @@ static bool xen_quiesce_percpu_handlers(struct xen_irq_info *info)
 void unbind_from_irqhandler(unsigned int irq, void *dev_id)
 {
 	struct xen_irq_info *info = xen_info_from_irq(irq);
+	const void *freed;
 	bool quiesced;
 
 	if (!info) {
@@ -525,15 +526,21 @@ void unbind_from_irqhandler(unsigned int irq, void *dev_id)
 		return;
 	}
 	quiesced = xen_quiesce_percpu_handlers(info);
-	free_irq(irq, dev_id);
+	/*
+	 * No handler with @dev_id on @irq (genirq warns): a caller that named
+	 * the wrong irq, e.g. by an old port now bound to something else.
+	 * That binding is not the caller's to drop.
+	 */
+	freed = free_irq(irq, dev_id);
 
 	mutex_lock(&xen_evtchn_bind_lock);
 	info = xen_info_from_irq(irq);
 	if (info) {
 		/* Another user keeps the irq: its events flow again. */
-		if (quiesced && info->users > 1)
+		if (quiesced && (!freed || info->users > 1))
 			xen_info_unmask(info, XEN_MASK_FREEING);
-		xen_info_put(info);
+		if (freed)
+			xen_info_put(info);
 	}
 	mutex_unlock(&xen_evtchn_bind_lock);
 }

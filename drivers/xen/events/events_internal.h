@@ -51,7 +51,8 @@ enum xen_irq_kind {
 
 /**
  * struct xen_irq_info - one Linux interrupt backed by a Xen event channel
- * @all_node: entry on xen_irq_all (under xen_evtchn_bind_lock)
+ * @all_node: entry on xen_irq_all (changed under xen_evtchn_bind_lock,
+ *	walked under it or under RCU)
  * @eoi_node: entry on a per-CPU delayed-EOI list (under that list's lock)
  * @free_work: frees the descriptor and this info after a grace period
  * @mask_lock: serialises changes of @mask_reasons with the ABI mask bit
@@ -66,6 +67,7 @@ enum xen_irq_kind {
  * @is_static: port is not ours to close (IOCTL_EVTCHN_BIND_STATIC)
  * @lateeoi: bound through a *_lateeoi function
  * @stale: port was lost at resume and not yet re-bound by its driver
+ * @stale_port: while @stale, the port it had before the resume
  * @dying: unbound; memory stays valid until the RCU-deferred free, but
  *	lookups by irq no longer return it
  * @cpu: CPU whose upcall handles the port
@@ -83,6 +85,7 @@ struct xen_irq_info {
 	raw_spinlock_t mask_lock;
 	unsigned int irq;
 	evtchn_port_t port;
+	evtchn_port_t stale_port;
 	enum xen_irq_kind kind;
 	int users;
 	u8 mask_reasons;
@@ -206,6 +209,7 @@ DECLARE_PER_CPU(struct xen_cpu_bindings, xen_cpu_bindings);
 
 bool xen_port_in_range(evtchn_port_t port);
 struct xen_irq_info *xen_info_from_port(evtchn_port_t port);
+struct xen_irq_info *xen_info_from_stale_port(evtchn_port_t port);
 struct xen_irq_info *xen_info_from_irq(unsigned int irq);
 int xen_port_table_set(evtchn_port_t port, struct xen_irq_info *info,
 		       gfp_t gfp);

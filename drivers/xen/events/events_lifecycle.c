@@ -106,8 +106,11 @@ static void xen_resume_forget_ports(void)
 
 	xen_port_table_forget_all();
 	list_for_each_entry(info, &xen_irq_all, all_node) {
+		/* Still stale from an earlier resume: it keeps its first port. */
+		if (info->port)
+			info->stale_port = info->kind == XEN_IRQ_EVTCHN ? info->port : 0;
 		info->port = 0;
-		info->stale = info->kind == XEN_IRQ_EVTCHN;
+		WRITE_ONCE(info->stale, info->kind == XEN_IRQ_EVTCHN);
 		/* No upcall runs now; plain order is enough, kept explicit. */
 		smp_store_release(&info->in_flight, 0);
 	}

@@ -61,6 +61,11 @@ EXPORT_SYMBOL_GPL(notify_remote_via_irq);
  * irq_from_evtchn() - the irq bound to a port
  * @evtchn: the port
  *
+ * After a resume a binding its driver has not bound again is still found
+ * by the port it had before, as long as no binding of the new domain
+ * holds that port: the driver can then unbind it (evtchn.c does when its
+ * file is closed, and BUG()s if it finds nothing).
+ *
  * Return: the irq number, or (unsigned int)-1 if nothing is bound.
  */
 unsigned int irq_from_evtchn(evtchn_port_t evtchn)
@@ -70,6 +75,8 @@ unsigned int irq_from_evtchn(evtchn_port_t evtchn)
 
 	rcu_read_lock();
 	info = xen_info_from_port(evtchn);
+	if (!info && evtchn)
+		info = xen_info_from_stale_port(evtchn);
 	if (info)
 		irq = info->irq;
 	rcu_read_unlock();
