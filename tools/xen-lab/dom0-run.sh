@@ -457,7 +457,8 @@ vcpu_set_step() {
 	local t0 mark
 	t0=$(now)
 	mark=$(log_mark)
-	if ! xl vcpu-set "$scen" "$2" >/tmp/vcpu-set.out 2>&1; then
+	# The lab's Xen has one physical CPU: xl refuses more vCPUs without this.
+	if ! xl vcpu-set --ignore-host "$scen" "$2" >/tmp/vcpu-set.out 2>&1; then
 		report "$1" FAIL "$(since "$t0")" "xl vcpu-set $2: $(tail -n 1 /tmp/vcpu-set.out)"
 	elif wait_until 60 online_is "$mark" "$3"; then
 		report "$1" PASS "$(since "$t0")" "guest CPUs online: $3 ($2 vCPUs)"
