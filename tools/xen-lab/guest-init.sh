@@ -92,12 +92,23 @@ boot() {
 	say "ready"
 }
 
+# xl vcpu-set gives a vCPU back by making the CPU present again; bringing
+# it online is user space's job (udev's rule on other systems).
+online_new_cpus() {
+	for f in /sys/devices/system/cpu/cpu[1-9]*/online; do
+		[ -f "$f" ] && [ "$(cat "$f")" = 0 ] && echo 1 > "$f"
+	done
+}
+
 heartbeat() {
 	n=0
+	soak=0
+	grep -q 'lab_soak=1' /proc/cmdline && soak=1
 	trap 'say "heartbeat stopped at $n"; exit 0' TERM INT
 	while :; do
 		n=$((n + 1))
 		say "heartbeat $n"
+		[ $soak = 1 ] && online_new_cpus 2>/dev/null
 		if [ $((n % 5)) -eq 0 ]; then
 			make_some_ipis
 			say "live $(percpu_sum 'timer[0-9]') $(percpu_sum '-ipi|resched|callfunc')"
