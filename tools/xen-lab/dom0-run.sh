@@ -503,8 +503,9 @@ pingpong_step() {
 soak_guest() {
 	local vcpus=$1 secs=90 mark=0
 	pingpong_step pingpong "$secs" "$mark" "$([ "$vcpus" -ge 2 ] && echo 1 || echo 0)"
-	mark=$(log_mark)
 	save_and_restore "$vcpus" || return 1
+	# An offer the guest made before the save is dead: wait for one after.
+	mark=$(log_mark)
 	pingpong_step pingpong-after-restore $((secs / 2)) "$mark" 0
 	shutdown_guest shutdown-after-restore
 }

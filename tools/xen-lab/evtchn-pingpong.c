@@ -6,7 +6,8 @@
  *   evtchn-pingpong echo DOMID IDLE_S
  *	Offers a port to DOMID and prints "LAB: pingpong port N" on stdout;
  *	answers every event with one notify. Ends after IDLE_S seconds
- *	without an event (once one came; 600 s before), printing
+ *	without an event (3 * IDLE_S before the first one: an offer made
+ *	just before a save is dead in the restored domain), printing
  *	"LAB: pingpong echo done EVENTS".
  *
  *   evtchn-pingpong ping DOMID PORT SECONDS
@@ -92,7 +93,7 @@ static int answer(unsigned int domid, int idle_s)
 	printf("LAB: pingpong port %d\n", port);
 	fflush(stdout);
 	for (;;) {
-		rc = wait_event(fd, (events ? idle_s : 600) * 1000);
+		rc = wait_event(fd, (events ? idle_s : 3 * idle_s) * 1000);
 		if (rc <= 0)
 			break;
 		events++;
