@@ -469,7 +469,8 @@ vcpu_set_step() {
 
 # Ping the guest's last offered port for $2 seconds; $1: step, $3: log
 # mark; $4: 1 to unplug and replug vCPU 1 in the middle. The figures are
-# the step's evidence; a lost wake-up fails it.
+# the step's evidence; a lost wake-up (no answer in 10 s) fails it, a
+# late one (over 1 s) is counted.
 pingpong_step() {
 	local step=$1 secs=$2 mark=$3 hotplug=$4 port out t0 pid rc what
 	t0=$(now)
