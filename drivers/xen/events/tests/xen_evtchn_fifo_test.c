@@ -253,6 +253,30 @@ static unsigned int xef_pick_other_cpu(unsigned int avoid)
 	return cpumask_any_but(cpu_online_mask, avoid);
 }
 
+/*
+ * Move @n channels to a CPU other than the caller's and hold that CPU
+ * with interrupts off; the caller stays where it is until xef_unpark().
+ * Returns the held CPU.
+ */
+static unsigned int xef_park(struct kunit *test, struct xef_hold *h,
+			     struct xef_chan *const *c, unsigned int n)
+{
+	unsigned int cpu, i;
+
+	migrate_disable();
+	cpu = xef_pick_other_cpu(smp_processor_id());
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ(test, irq_set_affinity(c[i]->irq, cpumask_of(cpu)), 0);
+	KUNIT_ASSERT_TRUE(test, xef_hold_cpu(h, cpu));
+	return cpu;
+}
+
+static void xef_unpark(struct xef_hold *h)
+{
+	xef_release_cpu(h);
+	migrate_enable();
+}
+
 /* --- cases: consumption -------------------------------------------------- */
 
 /*
@@ -265,23 +289,20 @@ static void xef_queue_consumed_in_order(struct kunit *test)
 {
 	struct evtchn_fifo_control_block *cb;
 	struct xef_chan c[XEF_NR_LOW];
+	struct xef_chan *const all[] = { &c[0], &c[1], &c[2], &c[3] };
 	struct xef_order order = {};
-	unsigned int self, cpu, i;
+	unsigned int cpu, i;
 	struct xef_hold h;
 	u32 w, head, tail;
 
+	BUILD_BUG_ON(ARRAY_SIZE(all) != XEF_NR_LOW);
 	for (i = 0; i < XEF_NR_LOW; i++) {
 		xef_open(test, &c[i], i, false);
 		c[i].order = &order;
 	}
-	migrate_disable();
-	self = smp_processor_id();
-	cpu = xef_pick_other_cpu(self);
-	for (i = 0; i < XEF_NR_LOW; i++)
-		KUNIT_EXPECT_EQ(test, irq_set_affinity(c[i].irq, cpumask_of(cpu)), 0);
+	cpu = xef_park(test, &h, all, XEF_NR_LOW);
 	cb = xm_fifo_control_block(xef_live(), cpu);
 	KUNIT_ASSERT_NOT_NULL(test, cb);
-	KUNIT_ASSERT_TRUE(test, xef_hold_cpu(&h, cpu));
 	tail = xm_fifo_tail(xef_live(), cpu, EVTCHN_FIFO_PRIORITY_DEFAULT);
 	for (i = 0; i < XEF_NR_LOW; i++)
 		xef_peer_send(test, &c[i]);
@@ -298,8 +319,7 @@ static void xef_queue_consumed_in_order(struct kunit *test)
 				    i + 1 < XEF_NR_LOW ? c[i + 1].local : 0,
 				    "LINK of port %u", c[i].local);
 	}
-	xef_release_cpu(&h);
-	migrate_enable();
+	xef_unpark(&h);
 	for (i = 0; i < XEF_NR_LOW; i++) {
 		xef_expect_hits(test, &c[i], 1);
 		KUNIT_EXPECT_EQ(test, READ_ONCE(c[i].last_cpu), (int)cpu);
@@ -321,9 +341,10 @@ static void xef_queue_consumed_in_order(struct kunit *test)
 static void xef_high_priority_first(struct kunit *test)
 {
 	struct xef_chan low[XEF_NR_LOW], high;
+	struct xef_chan *const all[] = { &low[0], &low[1], &low[2], &low[3], &high };
 	struct xef_order order = {};
-	unsigned int self, cpu, i;
 	struct xef_hold h;
+	unsigned int i;
 
 	for (i = 0; i < XEF_NR_LOW; i++) {
 		xef_open(test, &low[i], i + 1, false);
@@ -335,18 +356,12 @@ static void xef_high_priority_first(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xen_set_irq_priority(high.irq, XEN_IRQ_PRIORITY_MAX), 0);
 	KUNIT_EXPECT_EQ(test, xm_fifo_priority(xef_live(), high.local),
 			(unsigned int)XEN_IRQ_PRIORITY_MAX);
-	migrate_disable();
-	self = smp_processor_id();
-	cpu = xef_pick_other_cpu(self);
-	for (i = 0; i < XEF_NR_LOW; i++)
-		KUNIT_EXPECT_EQ(test, irq_set_affinity(low[i].irq, cpumask_of(cpu)), 0);
-	KUNIT_EXPECT_EQ(test, irq_set_affinity(high.irq, cpumask_of(cpu)), 0);
-	KUNIT_ASSERT_TRUE(test, xef_hold_cpu(&h, cpu));
+	BUILD_BUG_ON(ARRAY_SIZE(all) != XEF_NR_LOW + 1);
+	xef_park(test, &h, all, ARRAY_SIZE(all));
 	for (i = 0; i < XEF_NR_LOW; i++)
 		xef_peer_send(test, &low[i]);
 	xef_peer_send(test, &high);
-	xef_release_cpu(&h);
-	migrate_enable();
+	xef_unpark(&h);
 	xef_expect_hits(test, &high, 1);
 	for (i = 0; i < XEF_NR_LOW; i++)
 		xef_expect_hits(test, &low[i], 1);
@@ -444,17 +459,14 @@ static void xef_unmask_under_busy_asks_xen(struct kunit *test)
  */
 static void xef_rebind_while_linked(struct kunit *test)
 {
-	unsigned int self, old_cpu, new_cpu, vcpu, prio;
+	unsigned int old_cpu, new_cpu, vcpu, prio;
 	struct xef_chan c;
+	struct xef_chan *const all[] = { &c };
 	struct xef_hold h;
 
 	xef_open(test, &c, 0, false);
-	migrate_disable();
-	self = smp_processor_id();
-	old_cpu = xef_pick_other_cpu(self);
-	new_cpu = self;
-	KUNIT_EXPECT_EQ(test, irq_set_affinity(c.irq, cpumask_of(old_cpu)), 0);
-	KUNIT_ASSERT_TRUE(test, xef_hold_cpu(&h, old_cpu));
+	old_cpu = xef_park(test, &h, all, 1);
+	new_cpu = smp_processor_id();
 	xef_peer_send(test, &c);
 	KUNIT_EXPECT_TRUE(test, xef_word(c.local) & XEF_LINKED);
 	KUNIT_EXPECT_EQ(test, irq_set_affinity(c.irq, cpumask_of(new_cpu)), 0);
@@ -462,8 +474,7 @@ static void xef_rebind_while_linked(struct kunit *test)
 	xm_fifo_last_queue(xef_live(), c.local, &vcpu, &prio);
 	KUNIT_EXPECT_EQ_MSG(test, vcpu, old_cpu, "queue of the linked event");
 	KUNIT_EXPECT_EQ(test, atomic_read(&c.hits), 0);
-	xef_release_cpu(&h);
-	migrate_enable();
+	xef_unpark(&h);
 	xef_expect_hits(test, &c, 1);
 	KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(c.last_cpu), (int)old_cpu, "first event");
 	xef_peer_send(test, &c);
@@ -551,6 +562,32 @@ static void xef_unmask_races_with_pending(struct kunit *test)
 
 /* --- cases: a buggy Xen ----------------------------------------------------------- */
 
+/* A channel of the highest priority whose event makes the upcall run. */
+static void xef_open_trigger(struct kunit *test, struct xef_chan *t)
+{
+	xef_open(test, t, 0, false);
+	KUNIT_EXPECT_EQ(test, xen_set_irq_priority(t->irq, XEN_IRQ_PRIORITY_MAX), 0);
+}
+
+/* Raise @t on the held CPU, let go, and see its upcall run. */
+static void xef_trigger_unpark(struct kunit *test, struct xef_hold *h, struct xef_chan *t)
+{
+	xef_peer_send(test, t);
+	xef_unpark(h);
+	xef_expect_hits(test, t, 1);
+}
+
+/* HEAD of @cpu's lowest-priority queue is @port, and READY says so. */
+static void xef_forge_lowest_head(struct kunit *test, unsigned int cpu, evtchn_port_t port)
+{
+	struct evtchn_fifo_control_block *cb = xm_fifo_control_block(xef_live(), cpu);
+	unsigned int q = EVTCHN_FIFO_PRIORITY_MIN;
+
+	KUNIT_ASSERT_NOT_NULL(test, cb);
+	WRITE_ONCE(cb->head[q], port);
+	atomic_or(BIT(q), (atomic_t *)&cb->ready);
+}
+
 enum xef_hostile {
 	XEF_LINK_OUT_OF_RANGE,
 	XEF_LINK_LOOP,
@@ -564,11 +601,8 @@ enum xef_hostile {
 static void xef_forge_queue(struct kunit *test, enum xef_hostile kind,
 			    unsigned int cpu, struct xef_chan *a, struct xef_chan *b)
 {
-	struct evtchn_fifo_control_block *cb = xm_fifo_control_block(xef_live(), cpu);
-	unsigned int q = EVTCHN_FIFO_PRIORITY_MIN;
 	u32 bad = XEF_LINK;	/* far beyond the array pages in use */
 
-	KUNIT_ASSERT_NOT_NULL(test, cb);
 	KUNIT_ASSERT_GE_MSG(test, bad, xen_evtchn_nr_channels(), "the forged link is in range");
 	if (kind == XEF_LINK_OUT_OF_RANGE) {
 		xef_word_or(a->local, XEF_PENDING | XEF_LINKED | bad);
@@ -576,34 +610,24 @@ static void xef_forge_queue(struct kunit *test, enum xef_hostile kind,
 		xef_word_or(a->local, XEF_PENDING | XEF_LINKED | b->local);
 		xef_word_or(b->local, XEF_PENDING | XEF_LINKED | a->local);
 	}
-	WRITE_ONCE(cb->head[q], a->local);
-	atomic_or(BIT(q), (atomic_t *)&cb->ready);
+	xef_forge_lowest_head(test, cpu, a->local);
 }
 
 static void xef_hostile_link_case(struct kunit *test, enum xef_hostile kind)
 {
 	unsigned long errors = xen_evtchn_fifo_link_errors();
 	struct xef_chan a, b, trigger;
-	unsigned int self, cpu;
+	struct xef_chan *const all[] = { &a, &b, &trigger };
+	unsigned int cpu;
 	struct xef_hold h;
 
 	xef_open(test, &a, 1, false);
 	xef_open(test, &b, 2, false);
-	xef_open(test, &trigger, 0, false);
-	KUNIT_EXPECT_EQ(test, xen_set_irq_priority(trigger.irq, XEN_IRQ_PRIORITY_MAX), 0);
+	xef_open_trigger(test, &trigger);
 	KUNIT_ASSERT_GT_MSG(test, (u32)xen_evtchn_nr_channels(), a.local, "array size");
-	migrate_disable();
-	self = smp_processor_id();
-	cpu = xef_pick_other_cpu(self);
-	KUNIT_EXPECT_EQ(test, irq_set_affinity(a.irq, cpumask_of(cpu)), 0);
-	KUNIT_EXPECT_EQ(test, irq_set_affinity(b.irq, cpumask_of(cpu)), 0);
-	KUNIT_EXPECT_EQ(test, irq_set_affinity(trigger.irq, cpumask_of(cpu)), 0);
-	KUNIT_ASSERT_TRUE(test, xef_hold_cpu(&h, cpu));
+	cpu = xef_park(test, &h, all, ARRAY_SIZE(all));
 	xef_forge_queue(test, kind, cpu, &a, &b);
-	xef_peer_send(test, &trigger);
-	xef_release_cpu(&h);
-	migrate_enable();
-	xef_expect_hits(test, &trigger, 1);
+	xef_trigger_unpark(test, &h, &trigger);
 	KUNIT_EXPECT_EQ_MSG(test, xen_evtchn_fifo_link_errors(), errors + 1,
 			    "link errors after a forged %s",
 			    kind == XEF_LINK_LOOP ? "loop" : "out-of-range link");
@@ -650,10 +674,6 @@ static const char *const xef_head_names[] = {
 static void xef_forge_head(struct kunit *test, enum xef_head kind, unsigned int cpu,
 			   evtchn_port_t port)
 {
-	struct evtchn_fifo_control_block *cb = xm_fifo_control_block(xef_live(), cpu);
-	unsigned int q = EVTCHN_FIFO_PRIORITY_MIN;
-
-	KUNIT_ASSERT_NOT_NULL(test, cb);
 	switch (kind) {
 	case XEF_HEAD_SELF:
 		xef_word_or(port, XEF_PENDING | XEF_LINKED | port);
@@ -670,8 +690,7 @@ static void xef_forge_head(struct kunit *test, enum xef_head kind, unsigned int 
 		port = XEF_LINK;
 		break;
 	}
-	WRITE_ONCE(cb->head[q], port);
-	atomic_or(BIT(q), (atomic_t *)&cb->ready);
+	xef_forge_lowest_head(test, cpu, port);
 }
 
 /*
@@ -689,32 +708,24 @@ static void xef_forged_head_case(struct kunit *test, enum xef_head kind)
 		.remote_dom = xm_domain_id(xef_peer),
 	};
 	struct xef_chan a, trigger;
+	struct xef_chan *const all[] = { &a, &trigger };
 	evtchn_port_t target;
-	unsigned int self, cpu;
+	unsigned int cpu;
 	struct xef_hold h;
 
 	xef_open(test, &a, 1, false);
-	xef_open(test, &trigger, 0, false);
-	KUNIT_EXPECT_EQ(test, xen_set_irq_priority(trigger.irq, XEN_IRQ_PRIORITY_MAX), 0);
+	xef_open_trigger(test, &trigger);
 	target = a.local;
 	if (kind == XEF_HEAD_UNBOUND) {
 		KUNIT_ASSERT_EQ(test, HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0);
 		target = au.port;
 		KUNIT_ASSERT_NOT_NULL(test, xm_fifo_event_word(xef_live(), target));
 	}
-	migrate_disable();
-	self = smp_processor_id();
-	cpu = xef_pick_other_cpu(self);
-	KUNIT_EXPECT_EQ(test, irq_set_affinity(a.irq, cpumask_of(cpu)), 0);
-	KUNIT_EXPECT_EQ(test, irq_set_affinity(trigger.irq, cpumask_of(cpu)), 0);
 	if (kind == XEF_HEAD_MASKED)
 		disable_irq(a.irq);
-	KUNIT_ASSERT_TRUE(test, xef_hold_cpu(&h, cpu));
+	cpu = xef_park(test, &h, all, ARRAY_SIZE(all));
 	xef_forge_head(test, kind, cpu, target);
-	xef_peer_send(test, &trigger);
-	xef_release_cpu(&h);
-	migrate_enable();
-	xef_expect_hits(test, &trigger, 1);
+	xef_trigger_unpark(test, &h, &trigger);
 	KUNIT_EXPECT_EQ_MSG(test, xen_evtchn_fifo_link_errors(),
 			    errors + (kind == XEF_HEAD_SELF || kind == XEF_HEAD_OUT_OF_RANGE),
 			    "%s: link errors", xef_head_names[kind]);
