@@ -211,6 +211,7 @@ bool xen_port_in_range(evtchn_port_t port);
 struct xen_irq_info *xen_info_from_port(evtchn_port_t port);
 struct xen_irq_info *xen_info_from_stale_port(evtchn_port_t port);
 struct xen_irq_info *xen_info_from_irq(unsigned int irq);
+evtchn_port_t xen_port_of_irq(int irq);
 int xen_port_table_set(evtchn_port_t port, struct xen_irq_info *info,
 		       gfp_t gfp);
 void xen_port_table_clear(evtchn_port_t port);

@@ -26,7 +26,8 @@ unsigned long xen_evtchn_stale_notifies(void)
 	return atomic_long_read(&xen_stale_notifies);
 }
 
-static evtchn_port_t xen_port_of_irq(int irq)
+/* The port bound to @irq now; 0 for none (or not ours). */
+evtchn_port_t xen_port_of_irq(int irq)
 {
 	struct xen_irq_info *info;
 	evtchn_port_t port = 0;

@@ -196,17 +196,6 @@ static int xec_open_local_port(struct xec_bind *b, evtchn_port_t *local)
 	return 0;
 }
 
-/* An IPI vector no binding of @cpu uses (the NMI one is not an event). */
-static int xec_free_ipi(unsigned int cpu, int after)
-{
-	int v;
-
-	for (v = after + 1; v < XEN_NR_IPIS; v++)
-		if (v != XEN_NMI_VECTOR && !per_cpu(xen_cpu_bindings, cpu).ipi[v])
-			return v;
-	return -ENOENT;
-}
-
 static int xec_bind_evtchn(struct xec_bind *b)
 {
 	evtchn_port_t local;
@@ -301,7 +290,7 @@ static int xec_bind(struct xec_bind *b, enum xec_kind kind, unsigned int cpu)
 					     "xec-gvirq", b);
 		break;
 	case XEC_IPI:
-		b->ipi = xec_free_ipi(cpu, -1);
+		b->ipi = xeh_free_ipi(cpu);
 		rc = b->ipi;
 		if (b->ipi >= 0)
 			rc = bind_ipi_to_irqhandler(b->ipi, cpu, xec_handler, pcpu,
@@ -392,15 +381,7 @@ static void xec_expect_hits(struct kunit *test, struct xec_bind *b, int n)
 /* The live domain's port bound to @b, as the core has it. */
 static evtchn_port_t xec_port(struct xec_bind *b)
 {
-	struct xen_irq_info *info;
-	evtchn_port_t port = 0;
-
-	rcu_read_lock();
-	info = xen_info_from_irq(b->irq);
-	if (info)
-		port = READ_ONCE(info->port);
-	rcu_read_unlock();
-	return port;
+	return xen_port_of_irq(b->irq);
 }
 
 static u8 xec_mask_reasons(struct xec_bind *b)

@@ -798,20 +798,9 @@ static void xhib_other_transitions_untouched(struct kunit *test)
 				    "hypercall %u/%u", ops[i][0], ops[i][1]);
 }
 
-static int xhib_suite_init(struct kunit_suite *suite)
-{
-	return xeh_peer_create();
-}
-
-static void xhib_suite_exit(struct kunit_suite *suite)
-{
-	xeh_peer_destroy();
-}
-
 static int xhib_test_init(struct kunit *test)
 {
-	KUNIT_ASSERT_TRUE_MSG(test, xm_booted_on_model() && xeh_peer,
-			      "needs a boot with xen_model=... (run-kunit.sh)");
+	xeh_test_init(test);
 	KUNIT_ASSERT_GE_MSG(test, num_online_cpus(), 2U, "needs -smp 2 or more");
 	return 0;
 }
@@ -826,8 +815,8 @@ static struct kunit_case xhib_cases[] = {
 
 static struct kunit_suite xhib_suite = {
 	.name = "xen_evtchn_hvm_hibernate",
-	.suite_init = xhib_suite_init,
-	.suite_exit = xhib_suite_exit,
+	.suite_init = xeh_suite_init,
+	.suite_exit = xeh_suite_exit,
 	.init = xhib_test_init,
 	.test_cases = xhib_cases,
 };

@@ -43,13 +43,6 @@ static void xho_open_on(struct kunit *test, struct xeh_chan *c, unsigned int cpu
 	KUNIT_ASSERT_EQ(test, irq_set_affinity(c->irq, cpumask_of(cpu)), 0);
 }
 
-static evtchn_port_t xho_port_of(int irq)
-{
-	struct xen_irq_info *info = irq > 0 ? xen_info_from_irq(irq) : NULL;
-
-	return info ? info->port : 0;
-}
-
 /*
  * An upcall with nothing behind it, delivered as the model delivers any
  * (the global vector is no LAPIC interrupt: the kernel does not EOI it).
@@ -234,12 +227,12 @@ static void xho_status_lie_cannot_steal_a_port(struct kunit *test)
 	irq = bind_virq_to_irqhandler(XHO_VIRQ, 0, xeh_handler, 0, "xho-virq", &v);
 	xm_status_lie(d, 0, NULL);
 	kunit_info(test, "VIRQ bound before us, status lying about port %u: bind gave %d (port %u)\n",
-		   c.local, irq, xho_port_of(irq));
+		   c.local, irq, xen_port_of_irq(irq));
 	/* The channel keeps its port and its events. */
-	KUNIT_EXPECT_EQ(test, xho_port_of(c.irq), c.local);
+	KUNIT_EXPECT_EQ(test, xen_port_of_irq(c.irq), c.local);
 	xho_expect_served(test, &c, 0, 0, "channel Xen lied about");
 	if (irq > 0) {
-		KUNIT_EXPECT_EQ_MSG(test, xho_port_of(irq), leftover.port,
+		KUNIT_EXPECT_EQ_MSG(test, xen_port_of_irq(irq), leftover.port,
 				    "the VIRQ found its real port");
 		v.irq = irq;
 		KUNIT_EXPECT_NE(test, xm_fire_virq(d, 0, XHO_VIRQ), 0U);
@@ -255,20 +248,9 @@ static void xho_status_lie_cannot_steal_a_port(struct kunit *test)
 	xeh_close(&c);
 }
 
-static int xho_suite_init(struct kunit_suite *suite)
-{
-	return xeh_peer_create();
-}
-
-static void xho_suite_exit(struct kunit_suite *suite)
-{
-	xeh_peer_destroy();
-}
-
 static int xho_test_init(struct kunit *test)
 {
-	KUNIT_ASSERT_TRUE_MSG(test, xm_booted_on_model() && xeh_peer,
-			      "needs a boot with xen_model=... (run-kunit.sh)");
+	xeh_test_init(test);
 	KUNIT_ASSERT_NE_MSG(test, xeh_kernel_mode(), XEH_NONE,
 			    "needs an upcall vector (fifo or 2l boot)");
 	return 0;
@@ -285,8 +267,8 @@ static struct kunit_case xho_cases[] = {
 
 static struct kunit_suite xho_suite = {
 	.name = "xen_evtchn_scenario_hostile",
-	.suite_init = xho_suite_init,
-	.suite_exit = xho_suite_exit,
+	.suite_init = xeh_suite_init,
+	.suite_exit = xeh_suite_exit,
 	.init = xho_test_init,
 	.test_cases = xho_cases,
 };

@@ -14,6 +14,7 @@
 #include <asm/xen/hypercall.h>
 #include <xen/events.h>
 #include <xen/interface/hvm/params.h>
+#include "../events_internal.h"
 #include "xen_evtchn_hvm_util.h"
 
 const char * const xeh_mode_names[] = {
@@ -61,6 +62,36 @@ unsigned int xeh_test_cpu(unsigned int n)
 unsigned int xeh_hotplug_cpu(void)
 {
 	return nr_cpu_ids - 1;
+}
+
+/* An IPI vector no binding of @cpu uses (the NMI one is not an event). */
+int xeh_free_ipi(unsigned int cpu)
+{
+	int v;
+
+	for (v = 0; v < XEN_NR_IPIS; v++)
+		if (v != XEN_NMI_VECTOR && !per_cpu(xen_cpu_bindings, cpu).ipi[v])
+			return v;
+	return -ENOENT;
+}
+
+/* Suite hooks of every suite that talks to the peer domain. */
+int xeh_suite_init(struct kunit_suite *suite)
+{
+	return xeh_peer_create();
+}
+
+void xeh_suite_exit(struct kunit_suite *suite)
+{
+	xeh_peer_destroy();
+}
+
+/* These suites only make sense on the model's live domain: fail, not skip. */
+int xeh_test_init(struct kunit *test)
+{
+	KUNIT_ASSERT_TRUE_MSG(test, xm_booted_on_model() && xeh_peer,
+			      "needs a boot with xen_model=... (run-kunit.sh)");
+	return 0;
 }
 
 /* Is @vector in service in this CPU's local APIC? */

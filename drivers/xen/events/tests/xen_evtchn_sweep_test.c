@@ -367,20 +367,9 @@ static void xsw_every_hypercall_failing(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, count[XSW_BAD], 0U, "%s", p->name);
 }
 
-static int xsw_suite_init(struct kunit_suite *suite)
-{
-	return xeh_peer_create();
-}
-
-static void xsw_suite_exit(struct kunit_suite *suite)
-{
-	xeh_peer_destroy();
-}
-
 static int xsw_test_init(struct kunit *test)
 {
-	KUNIT_ASSERT_TRUE_MSG(test, xm_booted_on_model() && xeh_peer,
-			      "needs a boot with xen_model=... (run-kunit.sh)");
+	xeh_test_init(test);
 	KUNIT_ASSERT_TRUE_MSG(test, cpu_online(XSW_HOTPLUG_CPU) &&
 			      cpu_is_hotpluggable(XSW_HOTPLUG_CPU),
 			      "needs hotpluggable CPU %u (-smp 2 or more)", XSW_HOTPLUG_CPU);
@@ -395,8 +384,8 @@ static struct kunit_case xsw_cases[] = {
 
 static struct kunit_suite xsw_suite = {
 	.name = "xen_evtchn_sweep",
-	.suite_init = xsw_suite_init,
-	.suite_exit = xsw_suite_exit,
+	.suite_init = xeh_suite_init,
+	.suite_exit = xeh_suite_exit,
 	.init = xsw_test_init,
 	.test_cases = xsw_cases,
 };

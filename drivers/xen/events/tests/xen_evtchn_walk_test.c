@@ -262,17 +262,6 @@ static void xw_quiesce(struct xw_walk *w)
 
 /* --- the walker's operations ---------------------------------------------- */
 
-/* An IPI vector nothing on @cpu is bound to (the NMI one is no event). */
-static int xw_free_ipi(unsigned int cpu)
-{
-	int v;
-
-	for (v = 0; v < XEN_NR_IPIS; v++)
-		if (v != XEN_NMI_VECTOR && !per_cpu(xen_cpu_bindings, cpu).ipi[v])
-			return v;
-	return -ENOENT;
-}
-
 static int xw_bind_interdomain(struct xw_slot *s)
 {
 	int irq;
@@ -303,7 +292,7 @@ static int xw_bind(struct xw_slot *s)
 		return bind_virq_to_irqhandler(XW_VIRQ, s->cpu, xw_handler, pcpu,
 					       "xw-virq", s);
 	case XW_IPI:
-		s->ipi = cpu_online(s->cpu) ? xw_free_ipi(s->cpu) : -ENOENT;
+		s->ipi = cpu_online(s->cpu) ? xeh_free_ipi(s->cpu) : -ENOENT;
 		if (s->ipi < 0)
 			return 0;
 		return bind_ipi_to_irqhandler(s->ipi, s->cpu, xw_handler, pcpu,
@@ -732,23 +721,6 @@ static void xw_shrinker_finds_the_few_operations(struct kunit *test)
 	KUNIT_EXPECT_GE(test, shrunk, 4U);
 }
 
-static int xw_suite_init(struct kunit_suite *suite)
-{
-	return xeh_peer_create();
-}
-
-static void xw_suite_exit(struct kunit_suite *suite)
-{
-	xeh_peer_destroy();
-}
-
-static int xw_test_init(struct kunit *test)
-{
-	KUNIT_ASSERT_TRUE_MSG(test, xm_booted_on_model() && xeh_peer,
-			      "needs a boot with xen_model=... (run-kunit.sh)");
-	return 0;
-}
-
 static struct kunit_case xw_cases[] = {
 	KUNIT_CASE_SLOW(xw_random_walks),
 	KUNIT_CASE_SLOW(xw_shrinker_finds_the_few_operations),
@@ -757,9 +729,9 @@ static struct kunit_case xw_cases[] = {
 
 static struct kunit_suite xw_suite = {
 	.name = "xen_evtchn_walk",
-	.suite_init = xw_suite_init,
-	.suite_exit = xw_suite_exit,
-	.init = xw_test_init,
+	.suite_init = xeh_suite_init,
+	.suite_exit = xeh_suite_exit,
+	.init = xeh_test_init,
 	.test_cases = xw_cases,
 };
 
