@@ -284,7 +284,13 @@ static void xef_unpark(struct xef_hold *h)
  * in raise order: HEAD names the first, each word's LINK the next, READY
  * has the queue's bit. One upcall then takes them all, in that order, once
  * each, and leaves every word unlinked and the READY bit consumed.
+ *
+ * The channels use a queue of their own: the kernel's IPIs and VIRQs of
+ * the held CPU sit on the default queue, and one of them raised during
+ * the case (a reschedule IPI, say) would be linked among ours.
  */
+#define XEF_ORDER_PRIO	(EVTCHN_FIFO_PRIORITY_DEFAULT + 2)
+
 static void xef_queue_consumed_in_order(struct kunit *test)
 {
 	struct evtchn_fifo_control_block *cb;
@@ -299,16 +305,17 @@ static void xef_queue_consumed_in_order(struct kunit *test)
 	for (i = 0; i < XEF_NR_LOW; i++) {
 		xef_open(test, &c[i], i, false);
 		c[i].order = &order;
+		KUNIT_ASSERT_EQ(test, xen_set_irq_priority(c[i].irq, XEF_ORDER_PRIO), 0);
 	}
 	cpu = xef_park(test, &h, all, XEF_NR_LOW);
 	cb = xm_fifo_control_block(xef_live(), cpu);
 	KUNIT_ASSERT_NOT_NULL(test, cb);
-	tail = xm_fifo_tail(xef_live(), cpu, EVTCHN_FIFO_PRIORITY_DEFAULT);
+	tail = xm_fifo_tail(xef_live(), cpu, XEF_ORDER_PRIO);
 	for (i = 0; i < XEF_NR_LOW; i++)
 		xef_peer_send(test, &c[i]);
-	KUNIT_EXPECT_TRUE_MSG(test, READ_ONCE(cb->ready) & BIT(EVTCHN_FIFO_PRIORITY_DEFAULT),
+	KUNIT_EXPECT_TRUE_MSG(test, READ_ONCE(cb->ready) & BIT(XEF_ORDER_PRIO),
 			      "READY %#x", READ_ONCE(cb->ready));
-	head = READ_ONCE(cb->head[EVTCHN_FIFO_PRIORITY_DEFAULT]);
+	head = READ_ONCE(cb->head[XEF_ORDER_PRIO]);
 	KUNIT_EXPECT_EQ_MSG(test, head, c[0].local, "CPU %u: Xen's tail before %u (word %#x)",
 			    cpu, tail, tail ? xef_word(tail) : 0);
 	for (i = 0; i < XEF_NR_LOW; i++) {
@@ -328,7 +335,7 @@ static void xef_queue_consumed_in_order(struct kunit *test)
 				    0U, "port %u word %#x after the upcall", c[i].local, w);
 		KUNIT_EXPECT_EQ_MSG(test, order.tag[i], (int)i, "handled at position %u", i);
 	}
-	KUNIT_EXPECT_EQ(test, READ_ONCE(cb->ready) & BIT(EVTCHN_FIFO_PRIORITY_DEFAULT), 0U);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(cb->ready) & BIT(XEF_ORDER_PRIO), 0U);
 	for (i = 0; i < XEF_NR_LOW; i++)
 		xef_close(&c[i]);
 }
