@@ -167,6 +167,8 @@ struct xm_boot_info {
 
 /* NULL unless the kernel booted on the model. */
 const struct xm_boot_info *xm_boot_info(void);
+/* Global upcalls that returned with their flag set and nothing else coming. */
+unsigned long xm_boot_global_reentries(void);
 
 /*
  * Save/restore or migration as seen by the guest (spec 12): a new domain

@@ -236,10 +236,35 @@ early_param("xen_model", xmb_parse);
 /* --- upcall delivery ------------------------------------------------------- */
 
 /* The platform IPI handler has EOIed; this is the injected global vector. */
+static void xmb_deliver_global(unsigned int cpu, u8 vector);
+static atomic_long_t xmb_reentries = ATOMIC_LONG_INIT(0);
+
+/* Is @vector requested in this CPU's LAPIC (IRR) and not yet taken? */
+static bool xmb_vector_waiting(u8 vector)
+{
+	return apic_read(APIC_IRR + (vector / 32) * 0x10) & BIT(vector % 32);
+}
+
+/*
+ * Xen injects the global vector at every VM entry while the vCPU's flag
+ * is set (spec 7.1), so an upcall that returns with the flag still set
+ * (it gave up the CPU after a storm, or an event came in at the end) is
+ * entered again right after its return. The model sends its vector once
+ * per 0 -> 1 change; this is the VM entry that follows the upcall.
+ */
 static void xmb_global_upcall(void)
 {
+	struct xm_domain *d = xm_live_domain();
+	unsigned int cpu = smp_processor_id();
+
 	inc_irq_stat(irq_hv_callback_count);
 	xen_evtchn_do_upcall();
+	if (d && xm_vm_entry_injects_global(d, cpu, true)) {
+		/* Only counted when no earlier send is already waiting. */
+		if (!xmb_vector_waiting(X86_PLATFORM_IPI_VECTOR))
+			atomic_long_inc(&xmb_reentries);
+		xmb_deliver_global(cpu, HYPERVISOR_CALLBACK_VECTOR);
+	}
 }
 
 /* Model side: the live global vector, as an interrupt needing no EOI. */
@@ -483,4 +508,16 @@ bool xm_booted_on_model(void)
 const struct xm_boot_info *xm_boot_info(void)
 {
 	return xm_booted_on_model() ? &xmb_info : NULL;
+}
+
+/**
+ * xm_boot_global_reentries() - global upcalls entered again at once
+ *
+ * Return: how often an upcall on the global vector returned with its flag
+ * still set and no injection of the vector already on its way, so that
+ * only the VM entry's re-injection brought the CPU back for its events.
+ */
+unsigned long xm_boot_global_reentries(void)
+{
+	return atomic_long_read(&xmb_reentries);
 }
