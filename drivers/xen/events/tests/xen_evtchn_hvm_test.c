@@ -415,13 +415,7 @@ static int xeh_suspend_on_cpu0(void *data)
 
 	if (r->raise_before)
 		r->raise_rc = xeh_peer_send(&r->old);
-	xen_arch_pre_suspend();
-	r->cancelled = HYPERVISOR_suspend(0);
-	xen_arch_post_suspend(r->cancelled);
-	if (!r->cancelled) {
-		xen_irq_resume();
-		xen_timer_resume();
-	}
+	r->cancelled = xeh_suspend_steps();
 	xeh_fire_virqs(r->virq);
 	return 0;
 }

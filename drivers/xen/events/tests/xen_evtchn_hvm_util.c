@@ -13,6 +13,7 @@
 #include <asm/xen/events.h>
 #include <asm/xen/hypercall.h>
 #include <xen/events.h>
+#include <xen/xen-ops.h>
 #include <xen/interface/hvm/params.h>
 #include "../events_internal.h"
 #include "xen_evtchn_hvm_util.h"
@@ -323,3 +324,26 @@ void xeh_check_virqs(struct kunit *test, struct xeh_chan *v, int n,
 	}
 }
 
+/**
+ * xeh_suspend_steps() - the event steps of a suspend, on CPU 0
+ *
+ * drivers/xen/manage.c's xen_suspend() in its order, less what is not
+ * about events (syscore, grant tables, runstate time: none is set up in a
+ * model boot). Call on CPU 0 under stop_machine; what the model's next
+ * SHUTDOWN_suspend does is set beforehand (xm_set_suspend_outcome()).
+ *
+ * Return: 1 for a cancelled suspend, 0 when it ended in a new domain.
+ */
+int xeh_suspend_steps(void)
+{
+	int cancelled;
+
+	xen_arch_pre_suspend();
+	cancelled = HYPERVISOR_suspend(0);
+	xen_arch_post_suspend(cancelled);
+	if (!cancelled) {
+		xen_irq_resume();
+		xen_timer_resume();
+	}
+	return cancelled;
+}

@@ -7,7 +7,8 @@
  * channel to the peer domain (plain or late-EOI), a per-vCPU VIRQ or an
  * IPI. The walker opens and closes slots, disables and enables their irqs,
  * moves them to other CPUs, changes their priority, notifies the peer from
- * the guest side and takes a CPU offline and back; meanwhile sender
+ * the guest side, takes a CPU offline and back and suspends the domain
+ * (a save/restore into a new domain, or a cancelled suspend); meanwhile sender
  * threads raise random open slots (the peer's send, Xen's VIRQ, another
  * CPU's IPI), concurrently with all of it, so that upcalls run on several
  * CPUs while ports are moved, masked or unbound. A reference of what every
@@ -26,6 +27,11 @@
  *
  * The seeds are fixed; xen_evtchn_walk_test.seed=S runs seed S only
  * (ops=N to change the length, seeds=K to run K seeds from S on).
+ *
+ * A second suite, xen_evtchn_abi_walk, runs walks whose middle operation
+ * is a restore into a domain without the FIFO ABI: from a FIFO boot the
+ * kernel goes on in 2-level with the walk's bindings. FIFO is not taken
+ * up again once dropped, so that suite has a boot of its own.
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
@@ -39,6 +45,7 @@
 #include <linux/prandom.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/stop_machine.h>
 #include <asm/xen/hypercall.h>
 #include <asm/xen/events.h>
 #include <xen/events.h>
@@ -103,6 +110,7 @@ enum xw_op {
 	XW_OP_NOTIFY,
 	XW_OP_CHECK,
 	XW_OP_HOTPLUG,
+	XW_OP_SUSPEND,
 	XW_NR_OPS,
 };
 
@@ -111,8 +119,27 @@ static const char * const xw_op_names[] = {
 	[XW_OP_DISABLE] = "disable", [XW_OP_ENABLE] = "enable",
 	[XW_OP_MOVE] = "move", [XW_OP_PRIORITY] = "priority",
 	[XW_OP_NOTIFY] = "notify", [XW_OP_CHECK] = "check",
-	[XW_OP_HOTPLUG] = "hotplug",
+	[XW_OP_HOTPLUG] = "hotplug", [XW_OP_SUSPEND] = "suspend",
 };
+
+/* What a suspend operation ends in (its aux). */
+enum xw_suspend {
+	XW_SUSPEND_CANCELLED,
+	XW_SUSPEND_NEW_DOMAIN,
+	XW_SUSPEND_NO_FIFO,	/* a new domain without the FIFO ABI */
+	XW_NR_SUSPENDS,
+};
+
+static const char * const xw_suspend_names[] = {
+	[XW_SUSPEND_CANCELLED] = "cancelled",
+	[XW_SUSPEND_NEW_DOMAIN] = "new domain",
+	[XW_SUSPEND_NO_FIFO] = "new domain without FIFO",
+};
+
+#define XW_XEN_ENOSYS	38	/* Xen's errno for an unknown operation */
+
+/* Suspends of each kind run so far, for the report. */
+static unsigned int xw_suspends[XW_NR_SUSPENDS];
 
 /* One operation with every random choice it needs, so it can be replayed. */
 struct xw_step {
@@ -140,9 +167,11 @@ struct xw_walk {
 	atomic_t sends;
 	unsigned int seed;
 	unsigned int done;		/* operations run */
+	unsigned int ports;		/* the domain's ports not the walk's */
 	unsigned long *states;		/* distinct slot-state vectors seen */
 	struct xw_tripwire trip;
 	bool failed;
+	const char *what;		/* the kind of failure, for the shrinker */
 	char why[XW_WHY];
 };
 
@@ -167,6 +196,7 @@ static void xw_fail(struct xw_walk *w, unsigned int slot, const char *what,
 	if (w->failed)
 		return;
 	w->failed = true;
+	w->what = what;
 	snprintf(w->why, sizeof(w->why), "after %u operations: slot %u: %s (%d, %d)",
 		 w->done, slot, what, a, b);
 }
@@ -403,6 +433,95 @@ static void xw_hotplug(struct xw_walk *w)
 	atomic_set(&w->pause, 0);
 }
 
+static unsigned int xw_bound_ports(void)
+{
+	struct xm_domain *d = xeh_live();
+	unsigned int port, n = 0;
+
+	for (port = 1; port < xm_valid_ports(d); port++)
+		n += xm_port_state(d, port) != XM_PORT_FREE;
+	return n;
+}
+
+static int xw_suspend_on_cpu0(void *data)
+{
+	int *cancelled = data;
+
+	*cancelled = xeh_suspend_steps();
+	return 0;
+}
+
+static unsigned int xw_slot_ports(const struct xw_walk *w)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < XW_SLOTS; i++)
+		n += w->slot[i].open;
+	return n;
+}
+
+/*
+ * A new domain has none of the old one's channels: an interdomain slot is
+ * closed as its driver would close it (xenbus re-opens its rings from
+ * scratch), and what was pending anywhere at the suspend may be gone, so
+ * every slot's reference starts afresh. VIRQs and IPIs must be bound again
+ * by the resume and keep working: the checks after this one see to that.
+ */
+static void xw_after_new_domain(struct xw_walk *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < XW_SLOTS; i++) {
+		struct xw_slot *s = &w->slot[i];
+
+		if (!s->open)
+			continue;
+		if (s->kind == XW_PLAIN || s->kind == XW_LATEEOI)
+			xw_close(w, s);
+		else
+			atomic_set(&s->seen, atomic_read(&s->sent));
+	}
+	w->ports = xw_bound_ports() - xw_slot_ports(w);
+}
+
+/*
+ * Suspend the domain. A cancelled suspend keeps the senders going up to
+ * the stop_machine: what they raised must all be handled after it. A
+ * restore stops them first (an event raised into the old domain has
+ * nowhere to go).
+ */
+static void xw_suspend(struct xw_walk *w, enum xw_suspend how)
+{
+	struct xm_domain *d = xeh_live();
+	bool cancel = how == XW_SUSPEND_CANCELLED;
+	struct xm_config next;
+	int cancelled = -1;
+
+	if (!cancel)
+		xw_quiesce(w);
+	xm_domain_config(d, &next);
+	if (how == XW_SUSPEND_NO_FIFO)
+		next.fifo_errno = -XW_XEN_ENOSYS;
+	xm_set_suspend_outcome(d, cancel ? XM_SUSPEND_CANCELLED : XM_SUSPEND_NEW_DOMAIN);
+	if (!cancel)
+		xm_set_restore_config(d, &next);
+	if (stop_machine(xw_suspend_on_cpu0, &cancelled, cpumask_of(0)))
+		xw_fail(w, 0, "stop_machine failed", how, 0);
+	xw_suspends[how]++;
+	xm_set_suspend_outcome(d, XM_SUSPEND_NEW_DOMAIN);
+	if (cancelled != cancel)
+		xw_fail(w, 0, "suspend outcome", cancelled, cancel);
+	if (!cancel) {
+		xw_after_new_domain(w);
+		if (xen_fifo_events && how == XW_SUSPEND_NO_FIFO)
+			xw_fail(w, 0, "FIFO kept in a domain without it", 0, 0);
+		if (xen_fifo_events != xm_is_fifo(d))
+			xw_fail(w, 0, "kernel and Xen disagree on the ABI",
+				xen_fifo_events, xm_is_fifo(d));
+	}
+	atomic_set(&w->pause, 0);
+}
+
 static bool xw_movable(const struct xw_slot *s)
 {
 	return s->kind == XW_PLAIN || s->kind == XW_LATEEOI;
@@ -443,8 +562,9 @@ static enum xw_op xw_pick(struct rnd_state *rnd)
 		[XW_OP_OPEN] = 20, [XW_OP_CLOSE] = 12, [XW_OP_DISABLE] = 10,
 		[XW_OP_ENABLE] = 12, [XW_OP_MOVE] = 20, [XW_OP_PRIORITY] = 6,
 		[XW_OP_NOTIFY] = 6, [XW_OP_CHECK] = 8, [XW_OP_HOTPLUG] = 1,
+		[XW_OP_SUSPEND] = 1,
 	};
-	unsigned int r = prandom_u32_state(rnd) % 95, op;
+	unsigned int r = prandom_u32_state(rnd) % 96, op;
 
 	for (op = 0; op < XW_NR_OPS; op++) {
 		if (r < weight[op])
@@ -509,22 +629,16 @@ static void xw_do(struct xw_walk *w, const struct xw_step *st)
 	case XW_OP_HOTPLUG:
 		xw_hotplug(w);
 		break;
+	case XW_OP_SUSPEND:
+		if (st->aux < XW_NR_SUSPENDS)
+			xw_suspend(w, st->aux);
+		break;
 	default:
 		break;
 	}
 	w->done++;
 	if (w->states)
 		xw_note_state(w);
-}
-
-static unsigned int xw_bound_ports(void)
-{
-	struct xm_domain *d = xeh_live();
-	unsigned int port, n = 0;
-
-	for (port = 1; port < xm_valid_ports(d); port++)
-		n += xm_port_state(d, port) != XM_PORT_FREE;
-	return n;
 }
 
 /* The operations of seed @s, all random choices drawn up front. */
@@ -539,20 +653,23 @@ static void xw_generate(unsigned int s, struct xw_step *list, unsigned int n)
 		list[i].slot = prandom_u32_state(&rnd) % XW_SLOTS;
 		list[i].cpu = prandom_u32_state(&rnd) % nr_cpu_ids;
 		list[i].aux = prandom_u32_state(&rnd);
+		/* A restore without FIFO is the ABI walk's, placed on purpose. */
+		if (list[i].op == XW_OP_SUSPEND)
+			list[i].aux %= XW_SUSPEND_NO_FIFO;
 	}
 }
 
 /*
- * One walk over @list with the senders running: false and @why filled
- * in if anything went wrong, the end checks (nothing left bound, no
- * handler after unbind) included.
+ * One walk over @list with the senders running: false, @why filled in
+ * and @what set to the kind of failure if anything went wrong, the end
+ * checks (nothing left bound, no handler after unbind) included.
  */
 static bool xw_run(const struct xw_step *list, unsigned int n, unsigned int s,
 		   bool trip, unsigned long *states, unsigned int *sends,
-		   char *why, unsigned int *stop)
+		   char *why, const char **what, unsigned int *stop)
 {
-	unsigned int ports = xw_bound_ports(), i;
 	struct xw_walk *w;
+	unsigned int i;
 	bool ok;
 	int late = 0;
 
@@ -562,6 +679,7 @@ static bool xw_run(const struct xw_step *list, unsigned int n, unsigned int s,
 		return false;
 	}
 	w->seed = s;
+	w->ports = xw_bound_ports();
 	w->states = states;
 	w->trip.armed = trip;
 	for (i = 0; i < XW_SLOTS; i++)
@@ -583,31 +701,39 @@ static bool xw_run(const struct xw_step *list, unsigned int n, unsigned int s,
 		late += atomic_read(&w->slot[i].late);
 	if (late)
 		xw_fail(w, 0, "handler runs after unbind", late, 0);
-	if (xw_bound_ports() != ports)
-		xw_fail(w, 0, "ports left bound after the walk", xw_bound_ports(), ports);
+	if (xw_bound_ports() != w->ports)
+		xw_fail(w, 0, "ports left bound after the walk", xw_bound_ports(), w->ports);
 	if (sends)
 		*sends += atomic_read(&w->sends);
 	ok = !w->failed;
-	if (!ok)
+	if (!ok) {
 		strscpy(why, w->why, XW_WHY);
+		*what = w->what;
+	}
 	kfree(w);
 	return ok;
 }
 
 /*
- * Does @list still fail? A few replays, since interleavings differ (one
- * for the planted failure, which does not depend on them). On failure
- * @n becomes the number of operations it took.
+ * Does @list still fail the way the walk did (@what)? A few replays,
+ * since interleavings differ (one for the planted failure, which does not
+ * depend on them). A failure of another kind does not count: shrinking
+ * towards it would lose the one being chased. On failure @n becomes the
+ * number of operations it took.
  */
 static bool xw_still_fails(const struct xw_step *list, unsigned int *n, unsigned int s,
-			   bool trip, unsigned int *runs, char *why)
+			   bool trip, unsigned int *runs, char *why, const char *what)
 {
 	unsigned int t, tries = trip ? 1 : XW_SHRINK_TRIES, stop;
+	char cand_why[XW_WHY];
+	const char *cand_what;
 
 	for (t = 0; t < tries && *runs < XW_SHRINK_RUNS; t++) {
 		++*runs;
-		if (!xw_run(list, *n, s, trip, NULL, NULL, why, &stop)) {
+		if (!xw_run(list, *n, s, trip, NULL, NULL, cand_why, &cand_what, &stop) &&
+		    cand_what == what) {
 			*n = stop;
+			strscpy(why, cand_why, XW_WHY);
 			return true;
 		}
 	}
@@ -620,7 +746,7 @@ static bool xw_still_fails(const struct xw_step *list, unsigned int *n, unsigned
  * failing operation goes at once. Returns the new length.
  */
 static unsigned int xw_shrink(struct xw_step *list, unsigned int n, unsigned int s,
-			      bool trip, char *why)
+			      bool trip, char *why, const char *what)
 {
 	struct xw_step *cand = kmalloc_array(n, sizeof(*cand), GFP_KERNEL);
 	unsigned int chunk, at, runs = 0, m;
@@ -633,7 +759,7 @@ static unsigned int xw_shrink(struct xw_step *list, unsigned int n, unsigned int
 			m = n - chunk - at;
 			memcpy(cand + at, list + at + chunk, m * sizeof(*cand));
 			m = n - chunk;
-			if (xw_still_fails(cand, &m, s, trip, &runs, why)) {
+			if (xw_still_fails(cand, &m, s, trip, &runs, why, what)) {
 				n = m;
 				memcpy(list, cand, n * sizeof(*list));
 			} else {
@@ -655,6 +781,8 @@ static void xw_print(struct kunit *test, const struct xw_step *list, unsigned in
 		if (st->op == XW_OP_OPEN)
 			kunit_info(test, "  %u: open slot %u as %s (CPU %u)\n", i, st->slot,
 				   xw_kind_names[st->aux % XW_NR_KINDS], st->cpu);
+		else if (st->op == XW_OP_SUSPEND && st->aux < XW_NR_SUSPENDS)
+			kunit_info(test, "  %u: suspend: %s\n", i, xw_suspend_names[st->aux]);
 		else if (st->op == XW_OP_PRIORITY)
 			kunit_info(test, "  %u: priority slot %u to %u\n", i, st->slot,
 				   st->aux % (EVTCHN_FIFO_PRIORITY_MIN + 1));
@@ -664,21 +792,28 @@ static void xw_print(struct kunit *test, const struct xw_step *list, unsigned in
 	}
 }
 
-/* One seed; on failure the seed, the reason and the shrunk operations. */
+/*
+ * One seed; on failure the seed, the reason and the shrunk operations.
+ * @abi puts a restore into a domain without FIFO in the middle.
+ */
 static bool xw_seed(struct kunit *test, unsigned int s, unsigned int n, bool trip,
-		    unsigned long *states, unsigned int *sends, unsigned int *shrunk)
+		    bool abi, unsigned long *states, unsigned int *sends,
+		    unsigned int *shrunk)
 {
 	struct xw_step *list = kunit_kmalloc_array(test, n, sizeof(*list), GFP_KERNEL);
 	unsigned int stop;
+	const char *what;
 	char why[XW_WHY];
 
 	KUNIT_ASSERT_NOT_NULL(test, list);
 	xw_generate(s, list, n);
-	if (xw_run(list, n, s, trip, states, sends, why, &stop))
+	if (abi)
+		list[n / 2] = (struct xw_step){ .op = XW_OP_SUSPEND, .aux = XW_SUSPEND_NO_FIFO };
+	if (xw_run(list, n, s, trip, states, sends, why, &what, &stop))
 		return true;
 	if (!trip)
 		KUNIT_FAIL(test, "walk seed %u: %s", s, why);
-	*shrunk = xw_shrink(list, stop, s, trip, why);
+	*shrunk = xw_shrink(list, stop, s, trip, why, what);
 	kunit_info(test, "walk seed %u: %u of %u operations still fail (%s); replay with xen_evtchn_walk_test.seed=%u:\n",
 		   s, *shrunk, n, why, s);
 	xw_print(test, list, *shrunk);
@@ -697,24 +832,29 @@ static void xw_random_walks(struct kunit *test)
 	states = kunit_kcalloc(test, BITS_TO_LONGS(XW_STATE_BUCKETS),
 			       sizeof(*states), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, states);
+	memset(xw_suspends, 0, sizeof(xw_suspends));
 	for (i = 0; i < seeds; i++)
-		xw_seed(test, seed + i, ops, false, states, &sends, &shrunk);
-	kunit_info(test, "walk: %u seeds from %u, %u operations each, %u sends, %u distinct slot states\n",
-		   seeds, seed, ops, sends, bitmap_weight(states, XW_STATE_BUCKETS));
+		xw_seed(test, seed + i, ops, false, false, states, &sends, &shrunk);
+	kunit_info(test, "walk: %u seeds from %u, %u operations each, %u sends, %u distinct slot states, suspends: %u cancelled, %u into a new domain\n",
+		   seeds, seed, ops, sends, bitmap_weight(states, XW_STATE_BUCKETS),
+		   xw_suspends[XW_SUSPEND_CANCELLED], xw_suspends[XW_SUSPEND_NEW_DOMAIN]);
 }
 
 /*
  * The shrinker itself: a failure this test plants (a slot enabled after
- * it was moved while disabled) in a 300-operation walk must come back as
- * a handful of operations that still show it: an open, a disable, a move
- * and an enable of one slot.
+ * it was moved while disabled) in a walk of up to 300 operations must
+ * come back as a handful of operations that still show it: an open, a
+ * disable, a move and an enable of one slot. The walk is kept short so
+ * that the shrink's replay budget is not the limit.
  */
+#define XW_SHRINK_OPS	300
+
 static void xw_shrinker_finds_the_few_operations(struct kunit *test)
 {
-	unsigned int s, shrunk = 0;
+	unsigned int s, shrunk = 0, n = min(ops, XW_SHRINK_OPS);
 
 	for (s = 1; s < 50; s++)
-		if (!xw_seed(test, s, ops, true, NULL, NULL, &shrunk))
+		if (!xw_seed(test, s, n, true, false, NULL, NULL, &shrunk))
 			break;
 	KUNIT_ASSERT_LT_MSG(test, s, 50U, "no seed reached the planted failure");
 	KUNIT_EXPECT_LE_MSG(test, shrunk, 6U, "seed %u shrunk to %u operations", s, shrunk);
@@ -735,4 +875,45 @@ static struct kunit_suite xw_suite = {
 	.test_cases = xw_cases,
 };
 
-kunit_test_suite(xw_suite);
+/*
+ * Walks across a restore into a domain without FIFO: from a FIFO boot the
+ * bindings that survive it (VIRQs, IPIs) go on in 2-level, and the walk's
+ * second half opens, moves and unbinds channels there. A failing walk is
+ * shrunk as the others are, but its replays start in 2-level.
+ */
+#define XW_ABI_SEEDS	2
+#define XW_ABI_OPS	400
+
+static void xw_walks_across_abi_switch(struct kunit *test)
+{
+	bool was_fifo = xen_fifo_events;
+	unsigned int i, sends = 0, shrunk = 0, n = min(ops, XW_ABI_OPS);
+
+	KUNIT_ASSERT_GE(test, n, 2U);
+	memset(xw_suspends, 0, sizeof(xw_suspends));
+	for (i = 0; i < XW_ABI_SEEDS; i++)
+		xw_seed(test, seed + i, n, false, true, NULL, &sends, &shrunk);
+	KUNIT_EXPECT_FALSE(test, xen_fifo_events);
+	KUNIT_EXPECT_EQ(test, xw_suspends[XW_SUSPEND_NO_FIFO], XW_ABI_SEEDS);
+	kunit_info(test, "walk: %u seeds from %u, %u operations each, %u sends, ABI %s -> %s at operation %u, suspends: %u cancelled, %u into a new domain (%u without FIFO)\n",
+		   XW_ABI_SEEDS, seed, n, sends, was_fifo ? "FIFO" : "2-level",
+		   xen_fifo_events ? "FIFO" : "2-level", n / 2,
+		   xw_suspends[XW_SUSPEND_CANCELLED],
+		   xw_suspends[XW_SUSPEND_NEW_DOMAIN] + xw_suspends[XW_SUSPEND_NO_FIFO],
+		   xw_suspends[XW_SUSPEND_NO_FIFO]);
+}
+
+static struct kunit_case xw_abi_cases[] = {
+	KUNIT_CASE_SLOW(xw_walks_across_abi_switch),
+	{}
+};
+
+static struct kunit_suite xw_abi_suite = {
+	.name = "xen_evtchn_abi_walk",
+	.suite_init = xeh_suite_init,
+	.suite_exit = xeh_suite_exit,
+	.init = xeh_test_init,
+	.test_cases = xw_abi_cases,
+};
+
+kunit_test_suites(&xw_suite, &xw_abi_suite);
