@@ -22,6 +22,8 @@
 #   abi-walk:    FIFO, per-vCPU: random walks across a restore into a
 #                domain without FIFO (xen_evtchn_abi_walk; the kernel goes
 #                on in 2-level, so nothing else runs in that boot)
+#   expand:      FIFO with 131,072 ports: the failure sweep of a bind that
+#                grows the event array (xen_evtchn_expand_sweep)
 #   fifo-global: FIFO, global vector: the HVM suites (xen_evtchn_hvm_*)
 #   2l-percpu:   2-level, per-vCPU: the HVM suites (xen_evtchn_hvm_*)
 #   oldxen:      per-vCPU on Xen before the 4.18 LAPIC fix (nolapicfix): the
@@ -125,6 +127,7 @@ fifo|xen_model=fifo,percpu|xen_evtchn_[sfmw]*
 fifo-upcall|xen_model=fifo,percpu xen_vcpu_info=register|xen_evtchn_hvm_*
 2l|xen_model=2l|xen_evtchn_[shmw]*
 abi-walk|xen_model=fifo,percpu|xen_evtchn_abi_walk*
+expand|xen_model=fifo,percpu,maxport=131071|xen_evtchn_expand_sweep*
 fifo-global|xen_model=fifo,nopercpu|xen_evtchn_hvm_*
 2l-percpu|xen_model=2l,percpu|xen_evtchn_hvm_*
 oldxen|xen_model=fifo,percpu,nolapicfix|xen_evtchn_hvm_upcall*

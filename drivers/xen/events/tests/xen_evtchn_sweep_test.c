@@ -12,6 +12,13 @@
  * xen_evtchn_close()), so that try may leave exactly one such port, which
  * the sweep then closes itself. The outcomes are counted and printed as
  * "sweep:" lines.
+ *
+ * A second suite, xen_evtchn_expand_sweep, sweeps a bind that has to grow
+ * the FIFO event array by a page (EVTCHNOP_expand_array): it needs a
+ * domain with more ports than one page covers, so it has a boot of its
+ * own (maxport=131071); each of its tries first takes every free port
+ * up to the end of the array (kept for the next tries and not counted as
+ * bound).
  */
 #include <kunit/test.h>
 #include <linux/cpu.h>
@@ -198,6 +205,59 @@ static int xsw_cpu_online(struct kunit *test)
 	return add_cpu(XSW_HOTPLUG_CPU);
 }
 
+#define XSW_WORDS_PER_PAGE	1024	/* a 4 KiB page of 32-bit event words */
+#define XSW_PAD_MAX		(128 * XSW_WORDS_PER_PAGE)
+
+/*
+ * Guest ports taken so that the next one lies past the event array; they
+ * stay taken from try to try (each try then adds about a page's worth)
+ * and are closed when the suite ends.
+ */
+static struct {
+	evtchn_port_t *port;
+	unsigned int n;
+} xsw_pad;
+
+static void xsw_pad_release(void)
+{
+	while (xsw_pad.n)
+		xsw_guest_close(xsw_pad.port[--xsw_pad.n]);
+}
+
+static int xsw_expand_setup(struct kunit *test)
+{
+	struct evtchn_alloc_unbound au = {
+		.dom = DOMID_SELF,
+		.remote_dom = xm_domain_id(xeh_peer),
+	};
+	unsigned int span = xm_fifo_array_pages(xeh_live()) * XSW_WORDS_PER_PAGE;
+
+	if (!span || !xsw_pad.port)
+		return -ENODEV;
+	do {
+		if (xsw_pad.n == XSW_PAD_MAX ||
+		    HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au))
+			return -ENOSPC;
+		xsw_pad.port[xsw_pad.n++] = au.port;
+	} while (au.port + 1 < span);
+	return 0;
+}
+
+/* The channel's port lies past the array: the bind must add a page. */
+static int xsw_bind_past_array(struct kunit *test)
+{
+	unsigned int pages = xm_fifo_array_pages(xeh_live());
+	int rc = xsw_bind_port(test);
+
+	if (!rc && xm_fifo_array_pages(xeh_live()) == pages)
+		KUNIT_FAIL(test, "a bind past the event array added no page (%u pages)", pages);
+	return rc;
+}
+
+static const struct xsw_path xsw_expand_paths[] = {
+	{ "bind past the event array", xsw_expand_setup, xsw_bind_past_array },
+};
+
 static const struct xsw_path xsw_paths[] = {
 	{ "bind port", NULL, xsw_bind_port },
 	{ "bind interdomain (late EOI)", NULL, xsw_bind_interdomain },
@@ -222,13 +282,16 @@ static bool xsw_port_orphaned(struct xm_domain *d, evtchn_port_t port)
 	}
 }
 
-static unsigned long *xsw_orphans(void)
+/* The orphans now; @n is set to the number of ports the map covers. */
+static unsigned long *xsw_orphans(unsigned int *n)
 {
 	struct xm_domain *d = xeh_live();
-	unsigned int port, n = xm_valid_ports(d);
-	unsigned long *map = bitmap_zalloc(n, GFP_KERNEL);
+	unsigned int port;
+	unsigned long *map;
 
-	for (port = 1; map && port < n; port++)
+	*n = xm_valid_ports(d);
+	map = bitmap_zalloc(*n, GFP_KERNEL);
+	for (port = 1; map && port < *n; port++)
 		if (xsw_port_orphaned(d, port))
 			__set_bit(port, map);
 	return map;
@@ -240,15 +303,18 @@ static unsigned long *xsw_orphans(void)
  * Close such ports now that Xen accepts it again, so the next try starts
  * from the same state; returns how many there were.
  */
-static unsigned int xsw_reclaim_orphans(const unsigned long *before)
+static unsigned int xsw_reclaim_orphans(const unsigned long *before,
+					unsigned int nbefore)
 {
 	struct xm_domain *d = xeh_live();
 	unsigned int port, n = 0;
 
+	/* The domain may have more valid ports now than the map covers. */
 	for (port = 1; port < xm_valid_ports(d); port++) {
 		struct evtchn_close cl = { .port = port };
 
-		if (test_bit(port, before) || !xsw_port_orphaned(d, port))
+		if ((port < nbefore && test_bit(port, before)) ||
+		    !xsw_port_orphaned(d, port))
 			continue;
 		HYPERVISOR_event_channel_op(EVTCHNOP_close, &cl);
 		n++;
@@ -256,6 +322,7 @@ static unsigned int xsw_reclaim_orphans(const unsigned long *before)
 	return n;
 }
 
+/* Ports Xen holds for us, less the padding of the expand sweep. */
 static unsigned int xsw_bound_ports(void)
 {
 	struct xm_domain *d = xeh_live();
@@ -263,7 +330,7 @@ static unsigned int xsw_bound_ports(void)
 
 	for (port = 1; port < xm_valid_ports(d); port++)
 		n += xm_port_state(d, port) != XM_PORT_FREE;
-	return n;
+	return n - xsw_pad.n;
 }
 
 /* The kernel still works: a new channel carries an event. */
@@ -283,7 +350,7 @@ static enum xsw_outcome xsw_try(struct kunit *test, const struct xsw_path *p,
 				int err)
 {
 	struct xm_domain *d = xeh_live();
-	unsigned int orphans, ports = xsw_bound_ports();
+	unsigned int orphans, nbefore, ports = xsw_bound_ports();
 	unsigned long before, *orphans_before;
 	bool reached;
 	enum xsw_outcome out;
@@ -293,7 +360,7 @@ static enum xsw_outcome xsw_try(struct kunit *test, const struct xsw_path *p,
 		KUNIT_FAIL(test, "%s: set-up failed with no failure armed", p->name);
 		return XSW_BAD;
 	}
-	orphans_before = xsw_orphans();
+	orphans_before = xsw_orphans(&nbefore);
 	KUNIT_ASSERT_NOT_NULL(test, orphans_before);
 	before = xm_call_count(d, call->op, call->cmd);
 	xm_fail_nth(d, call->op, call->cmd, nth, err);
@@ -307,7 +374,7 @@ static enum xsw_outcome xsw_try(struct kunit *test, const struct xsw_path *p,
 	/* A CPU refused its bring-up comes back once Xen stops failing. */
 	if (!cpu_online(XSW_HOTPLUG_CPU) && add_cpu(XSW_HOTPLUG_CPU))
 		out = XSW_BAD;
-	orphans = xsw_reclaim_orphans(orphans_before);
+	orphans = xsw_reclaim_orphans(orphans_before, nbefore);
 	bitmap_free(orphans_before);
 	/* Only a refused close may leave a port behind, and only one. */
 	if (orphans && !(reached && call->cmd == EVTCHNOP_close &&
@@ -336,6 +403,36 @@ static void xsw_path_desc(const struct xsw_path *p, char *desc)
 }
 
 KUNIT_ARRAY_PARAM(xsw_paths, xsw_paths, xsw_path_desc);
+KUNIT_ARRAY_PARAM(xsw_expand_paths, xsw_expand_paths, xsw_path_desc);
+
+/*
+ * One hypercall of @p failing with each error, as its first to third
+ * call; @count gets each outcome, @tries the runs.
+ */
+static void xsw_sweep_call(struct kunit *test, const struct xsw_path *p,
+			   const struct xsw_call *call, unsigned int *count,
+			   unsigned int *tries)
+{
+	enum xsw_outcome o = XSW_NOT_REACHED;
+	unsigned int e, n;
+
+	for (e = 0; e < ARRAY_SIZE(xsw_errors); e++) {
+		for (n = 1; n <= XSW_MAX_NTH; n++) {
+			o = xsw_try(test, p, call, n, xsw_errors[e]);
+			count[o]++;
+			++*tries;
+			/* Later calls of this kind are not reached either. */
+			if (o == XSW_NOT_REACHED)
+				break;
+		}
+		/*
+		 * Not even a first call: nothing was failed, so no other
+		 * error would be reached either.
+		 */
+		if (n == 1 && o == XSW_NOT_REACHED)
+			return;
+	}
+}
 
 /*
  * One path (a case per path: KUnit gives each five minutes), every listed
@@ -345,20 +442,10 @@ static void xsw_every_hypercall_failing(struct kunit *test)
 {
 	const struct xsw_path *p = test->param_value;
 	unsigned int count[XSW_NR_OUTCOMES] = {};
-	unsigned int c, e, n, tries = 0;
+	unsigned int c, tries = 0;
 
 	for (c = 0; c < ARRAY_SIZE(xsw_calls); c++)
-		for (e = 0; e < ARRAY_SIZE(xsw_errors); e++)
-			for (n = 1; n <= XSW_MAX_NTH; n++) {
-				enum xsw_outcome o;
-
-				o = xsw_try(test, p, &xsw_calls[c], n, xsw_errors[e]);
-				count[o]++;
-				tries++;
-				/* Later calls of this kind are not reached either. */
-				if (o == XSW_NOT_REACHED)
-					break;
-			}
+		xsw_sweep_call(test, p, &xsw_calls[c], count, &tries);
 	/* "sweep: |" lines: run-kunit.sh collects them from every boot. */
 	kunit_info(test, "sweep: | %-27s | %-5s | %-5u | %-11u | %-11u | %-8u | %-3u |\n",
 		   p->name, xen_fifo_events ? "FIFO" : "2L", tries,
@@ -390,4 +477,48 @@ static struct kunit_suite xsw_suite = {
 	.test_cases = xsw_cases,
 };
 
-kunit_test_suite(xsw_suite);
+static int xsw_expand_suite_init(struct kunit_suite *suite)
+{
+	xsw_pad.port = kvcalloc(XSW_PAD_MAX, sizeof(*xsw_pad.port), GFP_KERNEL);
+	if (!xsw_pad.port)
+		return -ENOMEM;
+	return xeh_suite_init(suite);
+}
+
+static void xsw_expand_suite_exit(struct kunit_suite *suite)
+{
+	xsw_pad_release();
+	xeh_suite_exit(suite);
+	kvfree(xsw_pad.port);
+	xsw_pad.port = NULL;
+}
+
+/* Room for a page per try: the tries that do not fail the expansion keep it. */
+#define XSW_EXPAND_MIN_PORTS	(100 * XSW_WORDS_PER_PAGE)
+
+static int xsw_expand_test_init(struct kunit *test)
+{
+	xsw_test_init(test);
+	KUNIT_ASSERT_TRUE_MSG(test, xen_fifo_events, "needs the FIFO ABI");
+	KUNIT_ASSERT_TRUE_MSG(test, xm_boot_info() &&
+			      xm_boot_info()->max_port >= XSW_EXPAND_MIN_PORTS,
+			      "needs a domain with %u ports or more (xen_model=...,maxport=N)",
+			      XSW_EXPAND_MIN_PORTS);
+	return 0;
+}
+
+static struct kunit_case xsw_expand_cases[] = {
+	KUNIT_CASE_PARAM_ATTR(xsw_every_hypercall_failing, xsw_expand_paths_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
+	{}
+};
+
+static struct kunit_suite xsw_expand_suite = {
+	.name = "xen_evtchn_expand_sweep",
+	.suite_init = xsw_expand_suite_init,
+	.suite_exit = xsw_expand_suite_exit,
+	.init = xsw_expand_test_init,
+	.test_cases = xsw_expand_cases,
+};
+
+kunit_test_suites(&xsw_suite, &xsw_expand_suite);
