@@ -144,11 +144,16 @@ m-eopnotsupp-off|xen_model=nofifo=EOPNOTSUPP xen_fifo_events=0|xen_evtchn_matrix
 m-cpu0-enomem-off|xen_model=fifo,failinit=0:ENOMEM xen.fifo_events=0|xen_evtchn_matrix*
 m-cpu2-enomem-off|xen_model=fifo,failinit=2:ENOMEM xen_fifo_events=0|xen_evtchn_matrix*
 1cpu|xen_model=fifo,percpu|xen_evtchn_scenario_storm*|1'
+default_boots_all=$default_boots
 # The 100,000-port boot takes about 4 minutes under TCG (almost all of it
 # the kernel's per-irq setup: descriptors, /proc and sysfs entries, with
 # KASAN and lockdep); XEN_EVTCHN_SKIP_SCALE=1 leaves it out for quick runs.
+# Suites left out on purpose are named so the coverage check below
+# does not count them as forgotten.
+left_out=
 if [ "${XEN_EVTCHN_SKIP_SCALE:-0}" = 1 ]; then
 	default_boots=$(grep -v '^scale|' <<<"$default_boots")
+	left_out=$(sed -nE 's/^scale\|[^|]*\|([a-z0-9_]+)\*.*/\1/p' <<<"$default_boots_all")
 fi
 if [ "$kcsan" != 0 ]; then
 	default_boots='fifo|xen_model=fifo,percpu|xen_evtchn_[sfw]*
@@ -262,7 +267,9 @@ if [ "$kcsan" = 0 ] && [ "$cpus" = 0 ] && [ "$boots" = "$default_boots" ] &&
 		echo "run-kunit: could not list the suites of the test kernel" >&2
 		rc=1
 	fi
-	unrun=$(comm -23 <(echo "$built") <(echo "$ran"))
+	unrun=$(comm -23 <(echo "$built") <(echo "$ran") |
+		grep -vxF -e "${left_out:-/}" || true)
+	[ -z "$left_out" ] || echo "run-kunit: left out on purpose: $left_out"
 	for suite in $unrun; do
 		echo "run-kunit: suite '$suite' is built in but no boot ran it (add it to a boot's filter)" >&2
 		rc=1; failed=$((failed + 1))
