@@ -827,17 +827,20 @@ static bool xw_seed(struct kunit *test, unsigned int s, unsigned int n, bool tri
 static void xw_random_walks(struct kunit *test)
 {
 	unsigned int i, sends = 0, shrunk = 0;
+	unsigned long reentries;
 	unsigned long *states;
 
 	states = kunit_kcalloc(test, BITS_TO_LONGS(XW_STATE_BUCKETS),
 			       sizeof(*states), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, states);
 	memset(xw_suspends, 0, sizeof(xw_suspends));
+	reentries = xm_boot_global_reentries();
 	for (i = 0; i < seeds; i++)
 		xw_seed(test, seed + i, ops, false, false, states, &sends, &shrunk);
-	kunit_info(test, "walk: %u seeds from %u, %u operations each, %u sends, %u distinct slot states, suspends: %u cancelled, %u into a new domain\n",
+	kunit_info(test, "walk: %u seeds from %u, %u operations each, %u sends, %u distinct slot states, suspends: %u cancelled, %u into a new domain; %lu global upcalls brought back only by Xen's re-injection\n",
 		   seeds, seed, ops, sends, bitmap_weight(states, XW_STATE_BUCKETS),
-		   xw_suspends[XW_SUSPEND_CANCELLED], xw_suspends[XW_SUSPEND_NEW_DOMAIN]);
+		   xw_suspends[XW_SUSPEND_CANCELLED], xw_suspends[XW_SUSPEND_NEW_DOMAIN],
+		   xm_boot_global_reentries() - reentries);
 }
 
 /*
