@@ -16,8 +16,10 @@
  * (counted) before it is made, and a handler records the count it found
  * on entry, so once all is quiet every open, enabled slot's handler must
  * have seen its last send (no lost wake-up). Handlers must never run for a
- * slot whose unbind returned, and when a walk ends every port and irq it
- * made is gone again.
+ * slot whose unbind returned, a late-EOI slot's handler never runs again
+ * before the last run sent its EOI, and when a walk ends every port and irq it
+ * made is gone again (Xen's ports counted in the model, the kernel's
+ * bindings on its list of all of them).
  *
  * Every operation of a walk is recorded with all of its random choices,
  * so a walk can be replayed. A failing walk is shrunk: chunks of its
@@ -98,6 +100,8 @@ struct xw_slot {
 	atomic_t sent;			/* sends announced (before each send) */
 	atomic_t seen;			/* the highest @sent a handler found */
 	atomic_t late;			/* runs after an unbind returned (kept) */
+	atomic_t unacked;		/* late EOI: a run has not sent its EOI */
+	atomic_t early;			/* late EOI: runs before the last one's EOI */
 };
 
 enum xw_op {
@@ -168,6 +172,7 @@ struct xw_walk {
 	unsigned int seed;
 	unsigned int done;		/* operations run */
 	unsigned int ports;		/* the domain's ports not the walk's */
+	unsigned int irqs;		/* the kernel's bindings not the walk's */
 	unsigned long *states;		/* distinct slot-state vectors seen */
 	struct xw_tripwire trip;
 	bool failed;
@@ -179,14 +184,20 @@ static irqreturn_t xw_handler(int irq, void *dev_id)
 {
 	struct xw_slot *s = dev_id;
 	int now = atomic_read_acquire(&s->sent), old;
+	bool lateeoi = READ_ONCE(s->kind) == XW_LATEEOI;
 
 	if (READ_ONCE(s->unbound))
 		atomic_inc(&s->late);
+	/* The port stays masked until the EOI: no second run before it. */
+	if (lateeoi && atomic_xchg(&s->unacked, 1))
+		atomic_inc(&s->early);
 	old = atomic_read(&s->seen);
 	while (old < now && !atomic_try_cmpxchg(&s->seen, &old, now))
 		;
-	if (READ_ONCE(s->kind) == XW_LATEEOI)
+	if (lateeoi) {
+		atomic_set_release(&s->unacked, 0);
 		xen_irq_lateeoi(irq, 0);
+	}
 	return IRQ_HANDLED;
 }
 
@@ -339,6 +350,7 @@ static void xw_open(struct xw_walk *w, struct xw_slot *s, const struct xw_step *
 	atomic_set(&s->sent, 0);
 	atomic_set(&s->seen, 0);
 	atomic_set(&s->late, 0);
+	atomic_set(&s->unacked, 0);
 	WRITE_ONCE(s->unbound, false);
 	WRITE_ONCE(s->kind, st->aux % XW_NR_KINDS);
 	s->cpu = st->cpu % nr_cpu_ids;
@@ -393,6 +405,44 @@ static void xw_check(struct xw_walk *w)
 	atomic_set(&w->pause, 0);
 }
 
+static unsigned int xw_bound_ports(void)
+{
+	struct xm_domain *d = xeh_live();
+	unsigned int port, n = 0;
+
+	for (port = 1; port < xm_valid_ports(d); port++)
+		n += xm_port_state(d, port) != XM_PORT_FREE;
+	return n;
+}
+
+/* The kernel's event-channel irqs (bindings of every kind). */
+static unsigned int xw_bound_irqs(void)
+{
+	struct xen_irq_info *info;
+	unsigned int n = 0;
+
+	mutex_lock(&xen_evtchn_bind_lock);
+	list_for_each_entry(info, &xen_irq_all, all_node)
+		n++;
+	mutex_unlock(&xen_evtchn_bind_lock);
+	return n;
+}
+
+/* Every binding of the kernel, for a walk that leaked one. */
+static void xw_dump_irqs(void)
+{
+	struct xen_irq_info *info;
+
+	mutex_lock(&xen_evtchn_bind_lock);
+	list_for_each_entry(info, &xen_irq_all, all_node)
+		pr_info("walk: irq %u kind %d port %u (stale %d, was %u) CPU %u users %d lateeoi %d %s\n",
+			info->irq, info->kind, info->port, info->stale, info->stale_port,
+			info->cpu, info->users, info->lateeoi,
+			irq_to_desc(info->irq) && irq_to_desc(info->irq)->action ?
+			irq_to_desc(info->irq)->action->name : "-");
+	mutex_unlock(&xen_evtchn_bind_lock);
+}
+
 /*
  * A VIRQ or IPI of a CPU going offline cannot move: an event it had
  * pending there is dropped on purpose (events_upcall.c, the drain of a
@@ -414,13 +464,15 @@ static void xw_forget_cpu(struct xw_walk *w, unsigned int cpu)
 
 static void xw_hotplug(struct xw_walk *w)
 {
-	unsigned int cpu = XW_HOTPLUG_CPU;
+	unsigned int cpu = XW_HOTPLUG_CPU, ports, irqs;
 	int rc;
 
 	if (!cpu_online(cpu) || !cpu_is_hotpluggable(cpu))
 		return;
 	/* Nothing may be sent to the per-CPU slots of a CPU that is down. */
 	xw_quiesce(w);
+	ports = xw_bound_ports();
+	irqs = xw_bound_irqs();
 	rc = remove_cpu(cpu);
 	if (!rc) {
 		xw_forget_cpu(w, cpu);
@@ -430,17 +482,15 @@ static void xw_hotplug(struct xw_walk *w)
 	} else {
 		xw_fail(w, cpu, "CPU offline failed", rc, 0);
 	}
+	/*
+	 * The arch code's own per-CPU bindings of the CPU may differ after
+	 * its return: on 2-level it binds VIRQ_DEBUG, on FIFO it does not,
+	 * so a CPU that went down on FIFO and came up after a restore into
+	 * 2-level has one more. The walk's slots did not change.
+	 */
+	w->ports += xw_bound_ports() - ports;
+	w->irqs += xw_bound_irqs() - irqs;
 	atomic_set(&w->pause, 0);
-}
-
-static unsigned int xw_bound_ports(void)
-{
-	struct xm_domain *d = xeh_live();
-	unsigned int port, n = 0;
-
-	for (port = 1; port < xm_valid_ports(d); port++)
-		n += xm_port_state(d, port) != XM_PORT_FREE;
-	return n;
 }
 
 static int xw_suspend_on_cpu0(void *data)
@@ -671,7 +721,7 @@ static bool xw_run(const struct xw_step *list, unsigned int n, unsigned int s,
 	struct xw_walk *w;
 	unsigned int i;
 	bool ok;
-	int late = 0;
+	int late = 0, early = 0;
 
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w) {
@@ -680,6 +730,7 @@ static bool xw_run(const struct xw_step *list, unsigned int n, unsigned int s,
 	}
 	w->seed = s;
 	w->ports = xw_bound_ports();
+	w->irqs = xw_bound_irqs();
 	w->states = states;
 	w->trip.armed = trip;
 	for (i = 0; i < XW_SLOTS; i++)
@@ -697,12 +748,20 @@ static bool xw_run(const struct xw_step *list, unsigned int n, unsigned int s,
 			xw_close(w, &w->slot[i]);
 	/* Unbound slots must stay silent: give a stray upcall time to run. */
 	msleep(XEH_QUIET_MS);
-	for (i = 0; i < XW_SLOTS; i++)
+	for (i = 0; i < XW_SLOTS; i++) {
 		late += atomic_read(&w->slot[i].late);
+		early += atomic_read(&w->slot[i].early);
+	}
 	if (late)
 		xw_fail(w, 0, "handler runs after unbind", late, 0);
+	if (early)
+		xw_fail(w, 0, "late-EOI handler ran again before its EOI", early, 0);
 	if (xw_bound_ports() != w->ports)
 		xw_fail(w, 0, "ports left bound after the walk", xw_bound_ports(), w->ports);
+	if (xw_bound_irqs() != w->irqs) {
+		xw_fail(w, 0, "irqs left bound after the walk", xw_bound_irqs(), w->irqs);
+		xw_dump_irqs();
+	}
 	if (sends)
 		*sends += atomic_read(&w->sends);
 	ok = !w->failed;
