@@ -347,3 +347,18 @@ int xeh_suspend_steps(void)
 	}
 	return cancelled;
 }
+
+/**
+ * xeh_bound_ports() - ports the live domain holds in Xen
+ *
+ * Return: the ports of the live domain that are not free, port 0 aside.
+ */
+unsigned int xeh_bound_ports(void)
+{
+	struct xm_domain *d = xeh_live();
+	unsigned int port, n = 0;
+
+	for (port = 1; port < xm_valid_ports(d); port++)
+		n += xm_port_state(d, port) != XM_PORT_FREE;
+	return n;
+}

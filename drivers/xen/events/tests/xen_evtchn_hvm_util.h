@@ -69,6 +69,7 @@ void xeh_unbind_virqs(struct xeh_chan *v);
 bool xeh_fire_virqs(struct xeh_chan *v);
 bool xeh_toolstack_ports_open(void);
 int xeh_suspend_steps(void);
+unsigned int xeh_bound_ports(void);
 void xeh_check_virqs(struct kunit *test, struct xeh_chan *v, int n,
 		     const char *what, bool *ok);
 

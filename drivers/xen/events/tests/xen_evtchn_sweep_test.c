@@ -325,12 +325,7 @@ static unsigned int xsw_reclaim_orphans(const unsigned long *before,
 /* Ports Xen holds for us, less the padding of the expand sweep. */
 static unsigned int xsw_bound_ports(void)
 {
-	struct xm_domain *d = xeh_live();
-	unsigned int port, n = 0;
-
-	for (port = 1; port < xm_valid_ports(d); port++)
-		n += xm_port_state(d, port) != XM_PORT_FREE;
-	return n - xsw_pad.n;
+	return xeh_bound_ports() - xsw_pad.n;
 }
 
 /* The kernel still works: a new channel carries an event. */

@@ -405,16 +405,6 @@ static void xw_check(struct xw_walk *w)
 	atomic_set(&w->pause, 0);
 }
 
-static unsigned int xw_bound_ports(void)
-{
-	struct xm_domain *d = xeh_live();
-	unsigned int port, n = 0;
-
-	for (port = 1; port < xm_valid_ports(d); port++)
-		n += xm_port_state(d, port) != XM_PORT_FREE;
-	return n;
-}
-
 /* The kernel's event-channel irqs (bindings of every kind). */
 static unsigned int xw_bound_irqs(void)
 {
@@ -471,7 +461,7 @@ static void xw_hotplug(struct xw_walk *w)
 		return;
 	/* Nothing may be sent to the per-CPU slots of a CPU that is down. */
 	xw_quiesce(w);
-	ports = xw_bound_ports();
+	ports = xeh_bound_ports();
 	irqs = xw_bound_irqs();
 	rc = remove_cpu(cpu);
 	if (!rc) {
@@ -488,7 +478,7 @@ static void xw_hotplug(struct xw_walk *w)
 	 * so a CPU that went down on FIFO and came up after a restore into
 	 * 2-level has one more. The walk's slots did not change.
 	 */
-	w->ports += xw_bound_ports() - ports;
+	w->ports += xeh_bound_ports() - ports;
 	w->irqs += xw_bound_irqs() - irqs;
 	atomic_set(&w->pause, 0);
 }
@@ -531,7 +521,7 @@ static void xw_after_new_domain(struct xw_walk *w)
 		else
 			atomic_set(&s->seen, atomic_read(&s->sent));
 	}
-	w->ports = xw_bound_ports() - xw_slot_ports(w);
+	w->ports = xeh_bound_ports() - xw_slot_ports(w);
 }
 
 /*
@@ -729,7 +719,7 @@ static bool xw_run(const struct xw_step *list, unsigned int n, unsigned int s,
 		return false;
 	}
 	w->seed = s;
-	w->ports = xw_bound_ports();
+	w->ports = xeh_bound_ports();
 	w->irqs = xw_bound_irqs();
 	w->states = states;
 	w->trip.armed = trip;
@@ -756,8 +746,8 @@ static bool xw_run(const struct xw_step *list, unsigned int n, unsigned int s,
 		xw_fail(w, 0, "handler runs after unbind", late, 0);
 	if (early)
 		xw_fail(w, 0, "late-EOI handler ran again before its EOI", early, 0);
-	if (xw_bound_ports() != w->ports)
-		xw_fail(w, 0, "ports left bound after the walk", xw_bound_ports(), w->ports);
+	if (xeh_bound_ports() != w->ports)
+		xw_fail(w, 0, "ports left bound after the walk", xeh_bound_ports(), w->ports);
 	if (xw_bound_irqs() != w->irqs) {
 		xw_fail(w, 0, "irqs left bound after the walk", xw_bound_irqs(), w->irqs);
 		xw_dump_irqs();
