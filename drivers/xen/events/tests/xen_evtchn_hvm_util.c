@@ -6,8 +6,10 @@
 #include <kunit/test.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/smp.h>
+#include <linux/stop_machine.h>
 #include <asm/apic.h>
 #include <asm/irq_vectors.h>
 #include <asm/xen/events.h>
@@ -15,7 +17,9 @@
 #include <xen/events.h>
 #include <xen/xen-ops.h>
 #include <xen/interface/hvm/params.h>
+#ifndef XEN_EVTCHN_TEST_UPSTREAM
 #include "../events_internal.h"
+#endif
 #include "xen_evtchn_hvm_util.h"
 
 const char * const xeh_mode_names[] = {
@@ -65,6 +69,7 @@ unsigned int xeh_hotplug_cpu(void)
 	return nr_cpu_ids - 1;
 }
 
+#ifndef XEN_EVTCHN_TEST_UPSTREAM
 /* An IPI vector no binding of @cpu uses (the NMI one is not an event). */
 int xeh_free_ipi(unsigned int cpu)
 {
@@ -75,6 +80,7 @@ int xeh_free_ipi(unsigned int cpu)
 			return v;
 	return -ENOENT;
 }
+#endif
 
 /* Suite hooks of every suite that talks to the peer domain. */
 int xeh_suite_init(struct kunit_suite *suite)
@@ -201,6 +207,34 @@ bool xeh_wait_hits(struct xeh_chan *c, int n)
 	return atomic_read(&c->hits) >= n;
 }
 
+/*
+ * What the model and the kernel know of a port whose event did not arrive:
+ * enough to tell a kernel that never unmasked or never took the vector from
+ * a model that never raised it.
+ */
+void xeh_dump_port(evtchn_port_t port)
+{
+	struct xm_domain *d = xeh_live();
+	unsigned int vcpu = xm_port_notify_vcpu(d, port);
+	struct vcpu_info *vi = xm_vcpu_info(d, vcpu);
+	struct shared_info *si = xm_shared_info(d);
+	u32 *word = xm_is_fifo(d) ? xm_fifo_event_word(d, port) : NULL;
+	struct evtchn_fifo_control_block *cb =
+		xm_is_fifo(d) ? xm_fifo_control_block(d, vcpu) : NULL;
+
+	pr_info("port %u: state %d, vCPU %u, %s word %#x, 2L pending %d mask %d, irq %d\n",
+		port, xm_port_state(d, port), vcpu, xm_is_fifo(d) ? "FIFO" : "2L",
+		word ? *word : 0,
+		si ? test_bit(port, (unsigned long *)si->evtchn_pending) : -1,
+		si ? test_bit(port, (unsigned long *)si->evtchn_mask) : -1,
+		irq_from_evtchn(port));
+	pr_info("vCPU %u: vcpu_info %s, upcall pending %d mask %d sel %#lx, FIFO ready %#x, vector %u (%lu sent), via %d\n",
+		vcpu, xm_vcpu_info_registered(d, vcpu) ? "registered" : "default",
+		vi ? vi->evtchn_upcall_pending : -1, vi ? vi->evtchn_upcall_mask : -1,
+		vi ? (unsigned long)vi->evtchn_pending_sel : 0, cb ? cb->ready : 0,
+		xm_upcall_vector(d, vcpu), xm_vector_injections(d, vcpu), xm_via_type(d));
+}
+
 /* The handler ran exactly @n times and stays there; @what names the input. */
 bool xeh_expect_hits(struct kunit *test, struct xeh_chan *c, int n,
 		     const char *what)
@@ -214,6 +248,8 @@ bool xeh_expect_hits(struct kunit *test, struct xeh_chan *c, int n,
 		ok = false;
 	KUNIT_EXPECT_TRUE_MSG(test, ok, "%s: handler ran %d times, expected %d",
 			      what, atomic_read(&c->hits), n);
+	if (!ok)
+		xeh_dump_port(c->local);
 	return ok;
 }
 
@@ -289,9 +325,14 @@ bool xeh_fire_virqs(struct xeh_chan *v)
 	bool all = true;
 	unsigned int cpu;
 
-	for_each_online_cpu(cpu)
-		if (v[cpu].irq > 0 && !xm_fire_virq(xeh_live(), cpu, VIRQ_TIMER))
+	for_each_online_cpu(cpu) {
+		if (v[cpu].irq <= 0)
+			continue;
+		/* The port, for xeh_dump_port() if the event does not arrive. */
+		v[cpu].local = xm_fire_virq(xeh_live(), cpu, VIRQ_TIMER);
+		if (!v[cpu].local)
 			all = false;
+	}
 	return all;
 }
 
@@ -329,7 +370,8 @@ void xeh_check_virqs(struct kunit *test, struct xeh_chan *v, int n,
  *
  * drivers/xen/manage.c's xen_suspend() in its order, less what is not
  * about events (syscore, grant tables, runstate time: none is set up in a
- * model boot). Call on CPU 0 under stop_machine; what the model's next
+ * model boot). Call on CPU 0 under stop_machine, through
+ * xeh_suspend_machine(); what the model's next
  * SHUTDOWN_suspend does is set beforehand (xm_set_suspend_outcome()).
  *
  * Return: 1 for a cancelled suspend, 0 when it ended in a new domain.
@@ -346,6 +388,32 @@ int xeh_suspend_steps(void)
 		xen_timer_resume();
 	}
 	return cancelled;
+}
+
+/**
+ * xeh_suspend_machine() - run a suspend function as manage.c's do_suspend()
+ * @fn: what runs on CPU 0 under stop_machine (xeh_suspend_steps() and
+ *	whatever the test adds around it)
+ * @arg: its argument
+ *
+ * do_suspend() brackets its stop_machine with the PM core's
+ * dpm_suspend_end() and dpm_resume_start(), and with them
+ * suspend_device_irqs() and resume_device_irqs(): every device irq is
+ * disabled across the suspend and enabled again afterwards, which unmasks
+ * what the kernel bound anew at resume. Upstream's core counts on that for
+ * the VIRQs it re-binds masked, so a test that left it out would see them
+ * stay masked for ever.
+ *
+ * Return: stop_machine()'s result.
+ */
+int xeh_suspend_machine(int (*fn)(void *), void *arg)
+{
+	int rc;
+
+	suspend_device_irqs();
+	rc = stop_machine(fn, arg, cpumask_of(0));
+	resume_device_irqs();
+	return rc;
 }
 
 /**

@@ -45,7 +45,9 @@ void xeh_peer_destroy(void);
 struct xm_domain *xeh_live(void);
 unsigned int xeh_test_cpu(unsigned int n);
 unsigned int xeh_hotplug_cpu(void);
+#ifndef XEN_EVTCHN_TEST_UPSTREAM
 int xeh_free_ipi(unsigned int cpu);
+#endif
 int xeh_suite_init(struct kunit_suite *suite);
 void xeh_suite_exit(struct kunit_suite *suite);
 int xeh_test_init(struct kunit *test);
@@ -58,6 +60,7 @@ int xeh_peer_pair(evtchn_port_t *local, evtchn_port_t *remote);
 void xeh_open(struct kunit *test, struct xeh_chan *c);
 void xeh_close(struct xeh_chan *c);
 bool xeh_wait_hits(struct xeh_chan *c, int n);
+void xeh_dump_port(evtchn_port_t port);
 bool xeh_expect_hits(struct kunit *test, struct xeh_chan *c, int n,
 		     const char *what);
 enum xeh_mode xeh_kernel_mode(void);
@@ -69,6 +72,7 @@ void xeh_unbind_virqs(struct xeh_chan *v);
 bool xeh_fire_virqs(struct xeh_chan *v);
 bool xeh_toolstack_ports_open(void);
 int xeh_suspend_steps(void);
+int xeh_suspend_machine(int (*fn)(void *), void *arg);
 unsigned int xeh_bound_ports(void);
 void xeh_check_virqs(struct kunit *test, struct xeh_chan *v, int n,
 		     const char *what, bool *ok);

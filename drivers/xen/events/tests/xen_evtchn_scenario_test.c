@@ -510,9 +510,16 @@ static void xes_port_rebound_after_free_irq(struct kunit *test)
 	xes_peer_send(test, &again);
 	xes_expect_hits(test, &again, 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&c.hits), 0);
-	/* A port with a handler still installed stays refused. */
+	/*
+	 * A port with a handler still installed stays refused, and the
+	 * refusal leaves the binding that holds it alone.
+	 */
 	KUNIT_EXPECT_EQ(test, bind_evtchn_to_irqhandler(c.local, xes_handler, 0,
 							"xes-third", &c), -EBUSY);
+	xes_peer_send(test, &again);
+	KUNIT_EXPECT_TRUE_MSG(test, xes_wait_hits(&again, 2),
+			      "the binding of port %u stopped working when a second bind was refused",
+			      c.local);
 	xes_close(&again);
 }
 

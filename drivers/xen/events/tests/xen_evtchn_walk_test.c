@@ -52,7 +52,9 @@
 #include <asm/xen/events.h>
 #include <xen/events.h>
 #include <xen/interface/event_channel.h>
+#ifndef XEN_EVTCHN_TEST_UPSTREAM
 #include "../events_internal.h"
+#endif
 #include "xen_model.h"
 #include "xen_evtchn_hvm_util.h"
 
@@ -405,6 +407,7 @@ static void xw_check(struct xw_walk *w)
 	atomic_set(&w->pause, 0);
 }
 
+#ifndef XEN_EVTCHN_TEST_UPSTREAM
 /* The kernel's event-channel irqs (bindings of every kind). */
 static unsigned int xw_bound_irqs(void)
 {
@@ -432,6 +435,56 @@ static void xw_dump_irqs(void)
 			irq_to_desc(info->irq)->action->name : "-");
 	mutex_unlock(&xen_evtchn_bind_lock);
 }
+#else
+/*
+ * Upstream's binding list is private to its events_base.c: count the irq
+ * descriptors its chips drive instead (every binding has one, and unbind
+ * frees it).
+ */
+static bool xw_is_event_chip(const struct irq_chip *chip)
+{
+	static const char * const names[] = {
+		"xen-dyn", "xen-dyn-lateeoi", "xen-percpu", "xen-pirq",
+	};
+	unsigned int i;
+
+	for (i = 0; chip && chip->name && i < ARRAY_SIZE(names); i++)
+		if (!strcmp(chip->name, names[i]))
+			return true;
+	return false;
+}
+
+static unsigned int xw_bound_irqs(void)
+{
+	struct irq_desc *desc;
+	unsigned int irq, n = 0;
+
+	rcu_read_lock();
+	for (irq = 0; irq < nr_irqs; irq++) {
+		desc = irq_to_desc(irq);
+		if (desc && xw_is_event_chip(irq_desc_get_chip(desc)))
+			n++;
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+static void xw_dump_irqs(void)
+{
+	struct irq_desc *desc;
+	unsigned int irq;
+
+	rcu_read_lock();
+	for (irq = 0; irq < nr_irqs; irq++) {
+		desc = irq_to_desc(irq);
+		if (desc && xw_is_event_chip(irq_desc_get_chip(desc)))
+			pr_info("walk: irq %u chip %s %s\n", irq,
+				irq_desc_get_chip(desc)->name,
+				desc->action ? desc->action->name : "-");
+	}
+	rcu_read_unlock();
+}
+#endif
 
 /*
  * A VIRQ or IPI of a CPU going offline cannot move: an event it had
@@ -545,7 +598,7 @@ static void xw_suspend(struct xw_walk *w, enum xw_suspend how)
 	xm_set_suspend_outcome(d, cancel ? XM_SUSPEND_CANCELLED : XM_SUSPEND_NEW_DOMAIN);
 	if (!cancel)
 		xm_set_restore_config(d, &next);
-	if (stop_machine(xw_suspend_on_cpu0, &cancelled, cpumask_of(0)))
+	if (xeh_suspend_machine(xw_suspend_on_cpu0, &cancelled))
 		xw_fail(w, 0, "stop_machine failed", how, 0);
 	xw_suspends[how]++;
 	xm_set_suspend_outcome(d, XM_SUSPEND_NEW_DOMAIN);
