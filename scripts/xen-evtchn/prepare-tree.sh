@@ -12,6 +12,14 @@
 # Files are copied only when their content differs, so an unchanged file keeps
 # its timestamp and incremental builds stay incremental.
 #
+# XEN_EVTCHN_TREE=upstream prepares build/tree-upstream instead, for make
+# compare and make bench: the base tree with upstream's own event-channel
+# and HVM files, and only our test bed laid over it (drivers/xen/events/
+# tests/, the Kconfig entry of the test option and the .kunitconfig), wired
+# into upstream's drivers/xen/events/Makefile by one appended line. The
+# tests' Makefile sees upstream's files and builds only the suites that
+# speak through entry points the kernel itself uses.
+#
 # Prints the path of the prepared tree on its last line.
 set -euo pipefail
 
@@ -63,7 +71,11 @@ sync_working_copy() {
 }
 
 our_files() {
+	local only='.*'
+	[ "$variant" = upstream ] &&
+		only='^drivers/xen/events/(tests/.*|Kconfig|\.kunitconfig)$'
 	(cd "$top" && git ls-files --cached --others --exclude-standard -- "${overlay_dirs[@]}" |
+		grep -E "$only" |
 		while read -r f; do [ -f "$f" ] && echo "$f"; done | sort -u)
 }
 
@@ -107,10 +119,26 @@ wire_kconfig() {
 	fi
 }
 
+# Upstream's events Makefile does not know the test directory.
+wire_tests_makefile() {
+	local mk="$1/drivers/xen/events/Makefile"
+	local line='obj-$(CONFIG_XEN_EVTCHN_KUNIT_TEST) += tests/'
+	if ! grep -qF "$line" "$mk"; then
+		printf '\n%s\n' "$line" >> "$mk"
+		log "  wired the test directory into drivers/xen/events/Makefile"
+	fi
+}
+
+variant=${XEN_EVTCHN_TREE:-ours}
+case $variant in
+ours) tree="$build/tree" ;;
+upstream) tree="$build/tree-upstream" ;;
+*) log "XEN_EVTCHN_TREE must be ours or upstream"; exit 2 ;;
+esac
 base=$(find_base)
-tree="$build/tree"
 sync_working_copy "$base" "$tree"
 overlay "$base" "$tree"
 wire_kconfig "$tree"
-echo "$(kernel_version "$tree")" > "$build/kernel-version"
+[ "$variant" = upstream ] && wire_tests_makefile "$tree"
+[ "$variant" = ours ] && echo "$(kernel_version "$tree")" > "$build/kernel-version"
 echo "$tree"
