@@ -18,6 +18,11 @@
 #                      for 90 s with vCPU 1 unplugged and replugged in the
 #                      middle, xl save/restore, 45 s more ping-pong, xl
 #                      shutdown (make xen-soak; also part of check)
+#   xen-lab.sh bench   ours and the stock kernel, 2 vCPUs each: a 60 s
+#                      ping-pong with dom0 through /dev/xen/evtchn, then
+#                      cross-CPU wake-ups (IPIs) in the guest for 20 s
+#                      (tools/xen-lab/ipi-rate.c): round trips per second
+#                      side by side (make xen-bench)
 #   xen-lab.sh image   only build (or reuse) the cached host image
 #   xen-lab.sh dom0    boot Xen and dom0 only, no guest (lab self-test)
 #
@@ -126,7 +131,7 @@ stage() {
 }
 
 usage() {
-	sed -n '4,21p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,26p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -284,10 +289,13 @@ build_dom0_initramfs() {
 	pack_initramfs "$stage_dir" "$labdir/dom0-initrd.gz"
 }
 
-# The soak scenario's ping-pong program, static, for dom0 and the guest.
+# The ping-pong program, static, for dom0 and the guest; the IPI rate
+# program for the guest.
 build_pingpong() {
 	gcc -static -O2 -Wall -o "$labdir/evtchn-pingpong" "$labsrc/evtchn-pingpong.c" ||
 		die "cannot build evtchn-pingpong (gcc, libc6-dev)"
+	gcc -static -O2 -Wall -pthread -o "$labdir/ipi-rate" "$labsrc/ipi-rate.c" ||
+		die "cannot build ipi-rate (gcc, libc6-dev)"
 }
 
 build_guest_initramfs() {
@@ -305,11 +313,13 @@ build_guest_initramfs() {
 	ln -sf bin/busybox "$stage_dir/init"
 	install -m 755 "$labsrc/guest-init.sh" "$stage_dir/etc/lab/guest-init.sh"
 	install -m 755 "$labdir/evtchn-pingpong" "$stage_dir/bin/evtchn-pingpong"
+	install -m 755 "$labdir/ipi-rate" "$stage_dir/bin/ipi-rate"
 	cat > "$stage_dir/etc/inittab" <<-'EOF'
 	::sysinit:/bin/sh /etc/lab/guest-init.sh boot
 	::once:/bin/sh /etc/lab/guest-init.sh heartbeat
 	::once:/bin/sh /etc/lab/guest-init.sh hibernate
 	::once:/bin/sh /etc/lab/guest-init.sh soak
+	::once:/bin/sh /etc/lab/guest-init.sh bench
 	::shutdown:/bin/sh /etc/lab/guest-init.sh down
 	EOF
 	pack_initramfs "$stage_dir" "$labdir/guest-initrd.gz"
@@ -619,6 +629,10 @@ print_comparison() {
 				split(substr($0, RSTART, RLENGTH), q, " ")
 				ev = q[1] "/s lost " q[4]
 			}
+			else if ($4 == "ipi-rate" && match($0, /[0-9]+ per s/)) {
+				split(substr($0, RSTART, RLENGTH), q, " ")
+				ev = q[1] "/s"
+			}
 			else if ($6 + 0 > 0) ev = $6 "s"
 			mark = (kernel == "upstream" && (cfg in infocfg)) ? "*" : ""
 			res[key, kernel] = $5 mark " " ev
@@ -681,6 +695,12 @@ main() {
 		for v in "${kernels[@]}"; do
 			plan+=("$v-soak $v 2 soak fifo")
 		done ;;
+	bench)
+		kernels=(ours)
+		[ "${LAB_UPSTREAM:-1}" = 0 ] || kernels+=(upstream)
+		for v in "${kernels[@]}"; do
+			plan+=("$v-bench $v 2 bench fifo")
+		done ;;
 	image | dom0) kernels=() ;;
 	*) usage ;;
 	esac
@@ -718,7 +738,7 @@ main() {
 	run_lab ${plan[@]+"${plan[@]}"} || rc=1
 	collect_results "$last_serial"
 	print_summary
-	case $mode in check | soak) print_comparison ;; esac
+	case $mode in check | soak | bench) print_comparison ;; esac
 	local reported
 	reported=$(grep -c '^LABS: ' "$labdir/lab-lines.txt" || true)
 	if [ "$reported" -ne ${#plan[@]} ]; then

@@ -26,6 +26,8 @@
 #                         with the FIFO ABI whatever the image used)
 #           hibboot       the same, ARGS only on the restoring boot (the
 #                         image kernel on FIFO, the boot kernel with ARGS)
+#           bench         a 60 s ping-pong with the guest (see soak), then
+#                         the guest's IPI rate (ipi-rate, 20 s), xl shutdown
 #           hvm           an HVM guest (hvm-guest.cfg: hvmloader, SeaBIOS,
 #                         qemu-system-xen in dom0, direct kernel boot):
 #                         boot, check, xl shutdown
@@ -511,6 +513,30 @@ soak_guest() {
 	shutdown_guest shutdown-after-restore
 }
 
+# shellcheck disable=SC2317 # called through wait_until
+has_ipi_rate_after() {
+	guest_log | tail -n +"$(($1 + 1))" | grep -q '^LAB: ipi-rate:'
+}
+
+# The bench: one ping-pong with dom0 (round trips per second, 0 lost), then
+# the guest measures cross-CPU wake-ups once the pings stop.
+bench_guest() {
+	local mark t0 out
+	mark=$(log_mark)
+	pingpong_step pingpong 60 0 0 || return 1
+	t0=$(now)
+	if wait_until 90 has_ipi_rate_after "$mark"; then
+		out=$(guest_log | tail -n +"$((mark + 1))" | sed -n 's/^LAB: ipi-rate: //p' | tail -n 1)
+		case $out in
+		failed*) report ipi-rate FAIL "$(since "$t0")" "$out" ;;
+		*) report ipi-rate PASS "$(since "$t0")" "$out" ;;
+		esac
+	else
+		report ipi-rate FAIL "$(since "$t0")" "no figure from the guest in 90 s"
+	fi
+	shutdown_guest
+}
+
 # The part of a scenario after the boot checks.
 run_mode() {
 	local vcpus=$1 kernel=$2 n
@@ -524,6 +550,7 @@ run_mode() {
 		shutdown_guest shutdown-after-restore ;;
 	hibsame | hibfifo | hibboot) hibernate_cycle "$vcpus" "$kernel" ;;
 	soak) soak_guest "$vcpus" ;;
+	bench) bench_guest ;;
 	checkpoint)
 		checkpoint_guest "$vcpus" || return 1
 		shutdown_guest shutdown-after-chk || return 1
@@ -756,6 +783,7 @@ run_scenario() {
 	boot_args=$extra
 	[ "$mode" = hibboot ] && boot_args=""
 	[ "$mode" = soak ] && boot_args="$boot_args lab_soak=1"
+	[ "$mode" = bench ] && boot_args="$boot_args lab_bench=1"
 	write_cfg "$cfg" "${kernel%%/*}" "$vcpus" "$boot_args${hib_disk:+ lab_hib=1 lab_tok=$data_tok}"
 	# HVM: firmware and a device model in dom0 before the kernel runs;
 	# under nested emulation that takes minutes

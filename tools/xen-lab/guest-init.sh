@@ -21,6 +21,11 @@
 #                            event channel to dom0 ("LAB: pingpong port N")
 #                            and answer its pings, again after every
 #                            restore (a new domain: the old channel is gone)
+#   guest-init.sh bench      with lab_bench=1 on the command line: answer
+#                            dom0's pings like soak until they stop for
+#                            10 s, then measure cross-CPU wake-ups
+#                            (tools/xen-lab/ipi-rate.c, 20 s):
+#                            "LAB: ipi-rate: ROUNDS round trips ..."
 #   guest-init.sh pattern TOKEN GEN   the data disk's pattern, on stdout
 #   guest-init.sh kind TOKEN FILE     which pattern FILE starts with
 #                            (both also run in dom0, on the backing file)
@@ -125,6 +130,13 @@ soak() {
 	while :; do
 		/bin/evtchn-pingpong echo 0 10 || sleep 1
 	done
+}
+
+# The bench scenario: one ping-pong with dom0, then the IPI rate.
+bench() {
+	grep -q 'lab_bench=1' /proc/cmdline || return 0
+	/bin/evtchn-pingpong echo 0 10
+	say "$(/bin/ipi-rate 20)"
 }
 
 down() {
@@ -350,9 +362,10 @@ boot) boot ;;
 hibernate) hibernate ;;
 heartbeat) heartbeat ;;
 soak) soak ;;
+bench) bench ;;
 down) down ;;
 # For dom0's check of the data disk's backing file.
 pattern) pattern "$2" "$3" ;;
 kind) pattern_kind "$2" "$3" ;;
-*) echo "usage: $0 boot|heartbeat|down|hibernate|soak|pattern TOKEN GEN|kind TOKEN FILE" >&2; exit 2 ;;
+*) echo "usage: $0 boot|heartbeat|down|hibernate|soak|bench|pattern TOKEN GEN|kind TOKEN FILE" >&2; exit 2 ;;
 esac
