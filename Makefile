@@ -8,10 +8,15 @@
 #   make run        - boot our kernel as a PVH guest on real Xen in QEMU
 #   make xen-check  - the real-Xen scenarios, ours beside upstream
 #   make xen-soak   - the real-Xen soak alone (ping-pong, vcpu-set, save)
+#   make xen-bench  - real-Xen ping-pong and IPI rates, ours vs stock
 #   make smoke      - short real-Xen run for CI (one PVH guest)
 #   make lint       - checkpatch --strict, sparse and W=1 on our files
 #   make compat     - W=1 build of every event-channel user (Debian amd64
 #                     config, arm64 cross), ours vs upstream: no new warnings
+#   make compare    - the scenario suites on our files and on upstream's,
+#                     side by side (build/compare/)
+#   make bench      - benchmarks under QEMU -icount, ours vs upstream, with
+#                     ratios, CSV and a plot (build/bench/)
 #   make tree       - only prepare build/tree (base tree + our files)
 #
 # KSRC=/path/to/linux-6.12 uses your own tree as the base instead of
@@ -23,7 +28,8 @@ BUILD ?= $(TOP)/build
 JOBS ?= $(shell nproc)
 export BUILD KSRC JOBS
 
-.PHONY: all tree deps kernel check check-kcsan check-cpus run smoke xen-check xen-soak lint compat clean
+.PHONY: all tree deps kernel check check-kcsan check-cpus run smoke xen-check xen-soak xen-bench lint compat \
+	compare bench clean
 
 all: check
 
@@ -54,6 +60,9 @@ xen-check: deps
 xen-soak: deps
 	@scripts/xen-evtchn/xen-lab.sh soak
 
+xen-bench: deps
+	@scripts/xen-evtchn/xen-lab.sh bench
+
 smoke: deps
 	@scripts/xen-evtchn/xen-lab.sh smoke
 
@@ -63,6 +72,14 @@ lint: deps
 compat: deps
 	@scripts/xen-evtchn/build-compat.sh
 
+compare: deps
+	@scripts/xen-evtchn/compare.sh
+
+bench: deps
+	@scripts/xen-evtchn/bench.sh
+
 clean:
 	rm -rf $(BUILD)/kunit $(BUILD)/kunit-kcsan $(BUILD)/kernel $(BUILD)/kernel-upstream $(BUILD)/lab \
+		$(BUILD)/kunit-upstream $(BUILD)/tree-upstream $(BUILD)/compare $(BUILD)/bench \
+		$(BUILD)/bench-ours $(BUILD)/bench-upstream \
 		$(BUILD)/compat
