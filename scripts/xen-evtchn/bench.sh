@@ -12,8 +12,11 @@
 # is one nanosecond per instruction, so the figures count instructions and
 # do not depend on the host.
 #
-# Boots, each twice (BENCH_RUNS): FIFO with per-vCPU vectors and 131,071
-# ports, and 2-level with per-vCPU vectors and all 4,096 ports; 2 CPUs.
+# Boots ("name|xen_model options|CPUs|filter"), each twice (BENCH_RUNS):
+# FIFO with per-vCPU vectors and 131,071 ports, and 2-level with per-vCPU
+# vectors and all 4,096 ports, on one CPU (under -icount every CPU's
+# instructions advance the one guest clock, so a second CPU's kworkers and
+# RCU callbacks would land in the figures); the IPI round trip alone on two.
 # The growth benchmark stops at 10,000 bound ports; BENCH_FULL=1 takes
 # FIFO to 100,000 (several minutes more per boot).
 #
@@ -30,13 +33,15 @@ runs=${BENCH_RUNS:-2}
 full=
 [ "${BENCH_FULL:-0}" = 1 ] && full=xen_evtchn_bench_test.max_bound=100000
 sides=${BENCH_SIDES:-ours upstream}
-boots=${BENCH_BOOTS:-'fifo|xen_model=fifo,percpu,maxport=131071
-2l|xen_model=2l,percpu,maxport=4095'}
+boots=${BENCH_BOOTS:-'fifo|xen_model=fifo,percpu,maxport=131071|1
+2l|xen_model=2l,percpu,maxport=4095|1
+ipi-fifo|xen_model=fifo,percpu|2|xen_evtchn_bench.xeb_ipi_round_trip
+ipi-2l|xen_model=2l,percpu|2|xen_evtchn_bench.xeb_ipi_round_trip'}
 
 log() { echo "bench: $*" >&2; }
 
 run_side() {
-	local side=$1 tree kout name kargs run first=1 cmd
+	local side=$1 tree kout name kargs cpus glob run first=1 cmd
 	tree=$(XEN_EVTCHN_TREE=$side "$top/scripts/xen-evtchn/prepare-tree.sh" | tail -n 1) ||
 		return 1
 	kout=$build/bench-$side
@@ -44,7 +49,7 @@ run_side() {
 	rm -f "$outdir/$side"/*
 	sed '/^# Debugging/,$d' "$tree/drivers/xen/events/.kunitconfig" >"$kout/bench.kunitconfig"
 	export CCACHE_BASEDIR=$tree
-	while IFS='|' read -r name kargs; do
+	while IFS='|' read -r name kargs cpus glob; do
 		[ -n "$name" ] || continue
 		for run in $(seq 1 "$runs"); do
 			if [ "$first" = 1 ]; then
@@ -58,9 +63,9 @@ run_side() {
 			(cd "$tree" && python3 tools/testing/kunit/kunit.py "${cmd[@]}" \
 				--arch=x86_64 --build_dir="$kout" \
 				--kunitconfig="$kout/bench.kunitconfig" \
-				--qemu_args="-smp 2 -m 3072 -icount shift=0,sleep=off" \
+				--qemu_args="-smp ${cpus:-1} -m 3072 -icount shift=0,sleep=off" \
 				--kernel_args="$kargs $full" --timeout="${KUNIT_TIMEOUT:-3600}" \
-				'xen_evtchn_bench*' </dev/null >"$outdir/$side/$name-$run.txt" 2>&1)
+				"${glob:-xen_evtchn_bench*}" </dev/null >"$outdir/$side/$name-$run.txt" 2>&1)
 			[ -f "$kout/test.log" ] && cp "$kout/test.log" "$outdir/$side/$name-$run.log"
 			grep -E 'Testing complete' "$outdir/$side/$name-$run.txt" |
 				sed "s/^/bench: $side $name run $run: /" >&2
