@@ -273,11 +273,21 @@ static void xeb_deliver_many_pending(struct kunit *test)
  */
 static void xeb_bind_unbind(struct kunit *test, unsigned int bound)
 {
-	evtchn_port_t local[XEB_BIND_BATCH];
-	u64 bind_t[XEB_BIND_BATCH], unbind_t[XEB_BIND_BATCH], t0;
-	int irq[XEB_BIND_BATCH];
+	struct xeb_batch {
+		evtchn_port_t local[XEB_BIND_BATCH];
+		u64 bind_t[XEB_BIND_BATCH], unbind_t[XEB_BIND_BATCH];
+		int irq[XEB_BIND_BATCH];
+	} *b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
+	evtchn_port_t *local;
+	u64 *bind_t, *unbind_t, t0;
 	unsigned int i;
+	int *irq;
 
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	local = b->local;
+	bind_t = b->bind_t;
+	unbind_t = b->unbind_t;
+	irq = b->irq;
 	xeb_grow_to(test, bound);
 	for (i = 0; i < XEB_BIND_BATCH; i++)
 		KUNIT_ASSERT_EQ(test, xeb_alloc_unbound(&local[i]), 0);
