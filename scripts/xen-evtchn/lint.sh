@@ -14,8 +14,9 @@ rc=0
 mapfile -t files < <(cd "$top" && git ls-files --cached --others --exclude-standard \
 	-- '*.c' '*.h' '*.S' | grep -v '^build/')
 # Xen's public headers name the xenbus states in CamelCase (XenbusStateClosed
-# and so on); using those names is no style finding of ours.
-abi_camelcase='CHECK:CAMELCASE: Avoid CamelCase: <XenbusState[A-Za-z]*>$'
+# and so on), the kernel its page-flag helpers (__SetPageOffline); using
+# those names is no style finding of ours.
+abi_camelcase='CHECK:CAMELCASE: Avoid CamelCase: <(XenbusState[A-Za-z]*|__(Set|Clear)PageOffline)>$'
 if [ ${#files[@]} -gt 0 ]; then
 	findings=$(cd "$top" && perl "$tree/scripts/checkpatch.pl" --no-tree --strict --terse \
 		--show-types -q -f "${files[@]}" | grep -v -E "$abi_camelcase" |

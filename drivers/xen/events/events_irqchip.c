@@ -82,6 +82,7 @@ void xen_info_end_event(struct xen_irq_info *info)
 {
 	evtchn_port_t port = READ_ONCE(info->port);
 
+	/* Release the claim first, ordered after the handler: see above. */
 	smp_store_release(&info->in_flight, 0);
 	/* Both ABIs clear with an atomic operation. */
 	smp_mb__before_atomic();
