@@ -34,7 +34,6 @@
 #include <linux/vmstat.h>
 #include <asm/xen/hypercall.h>
 #include <xen/events.h>
-#include <xen/xen-ops.h>
 #include <xen/interface/event_channel.h>
 #include "xen_model.h"
 #include "xen_evtchn_hvm_util.h"
@@ -445,7 +444,7 @@ struct xeb_suspend {
 };
 
 /*
- * xeh_suspend_steps() with xen_irq_resume() timed on its own: the core's
+ * The suspend steps with xen_irq_resume() timed on its own: the core's
  * resume work, interrupts off on every CPU, so nothing else lands in it
  * (the whole suspend waits for CPUs and RCU and moves by tens of percent
  * from run to run).
@@ -453,17 +452,8 @@ struct xeb_suspend {
 static int xeb_suspend_on_cpu0(void *arg)
 {
 	struct xeb_suspend *r = arg;
-	u64 t0;
 
-	xen_arch_pre_suspend();
-	r->cancelled = HYPERVISOR_suspend(0);
-	xen_arch_post_suspend(r->cancelled);
-	if (!r->cancelled) {
-		t0 = xeb_now();
-		xen_irq_resume();
-		r->core = xeb_now() - t0;
-		xen_timer_resume();
-	}
+	r->cancelled = xeh_suspend_steps_timed(&r->core);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/ktime.h>
 #include <linux/smp.h>
 #include <linux/stop_machine.h>
 #include <asm/apic.h>
@@ -366,7 +367,10 @@ void xeh_check_virqs(struct kunit *test, struct xeh_chan *v, int n,
 }
 
 /**
- * xeh_suspend_steps() - the event steps of a suspend, on CPU 0
+ * xeh_suspend_steps_timed() - the event steps of a suspend, on CPU 0
+ * @resume_ns: if not NULL, set to the guest time xen_irq_resume() took
+ *	(left alone for a cancelled suspend); the benchmarks read the core's
+ *	own resume work from it
  *
  * drivers/xen/manage.c's xen_suspend() in its order, less what is not
  * about events (syscore, grant tables, runstate time: none is set up in a
@@ -376,18 +380,28 @@ void xeh_check_virqs(struct kunit *test, struct xeh_chan *v, int n,
  *
  * Return: 1 for a cancelled suspend, 0 when it ended in a new domain.
  */
-int xeh_suspend_steps(void)
+int xeh_suspend_steps_timed(u64 *resume_ns)
 {
 	int cancelled;
+	u64 t0;
 
 	xen_arch_pre_suspend();
 	cancelled = HYPERVISOR_suspend(0);
 	xen_arch_post_suspend(cancelled);
 	if (!cancelled) {
+		t0 = ktime_get_ns();
 		xen_irq_resume();
+		if (resume_ns)
+			*resume_ns = ktime_get_ns() - t0;
 		xen_timer_resume();
 	}
 	return cancelled;
+}
+
+/* xeh_suspend_steps_timed() for the callers that do not time it. */
+int xeh_suspend_steps(void)
+{
+	return xeh_suspend_steps_timed(NULL);
 }
 
 /**

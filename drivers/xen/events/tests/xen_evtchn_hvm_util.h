@@ -71,6 +71,7 @@ void xeh_bind_virqs(struct kunit *test, struct xeh_chan *v);
 void xeh_unbind_virqs(struct xeh_chan *v);
 bool xeh_fire_virqs(struct xeh_chan *v);
 bool xeh_toolstack_ports_open(void);
+int xeh_suspend_steps_timed(u64 *resume_ns);
 int xeh_suspend_steps(void);
 int xeh_suspend_machine(int (*fn)(void *), void *arg);
 unsigned int xeh_bound_ports(void);
