@@ -94,6 +94,21 @@ def load_reasons(path):
     return reasons
 
 
+def reason(reasons, boot, name):
+    """The recorded reason for @name: the line for this boot, else the general one."""
+    return reasons.get(f'{boot}:{name}') or reasons.get(name)
+
+
+def judge(side, why, on_ours, unexplained):
+    """What to print for a failure on @side, and whether it fails the run:
+    any failure on ours does, one on upstream only without a reason."""
+    if side == 'ours':
+        return on_ours, True
+    if not why:
+        return unexplained, True
+    return why, False
+
+
 def main():
     outdir, reasons_path, sides = sys.argv[1], sys.argv[2], sys.argv[3:]
     reasons = load_reasons(reasons_path)
@@ -135,11 +150,9 @@ def main():
                         continue
                     cells.append('no result')
                     name = f'{suite}.(suite)'
-                    why = reasons.get(f'{boot}:{name}') or reasons.get(name)
-                    if side == 'ours':
-                        why, rc = 'NO RESULT ON OURS', 1
-                    elif not why:
-                        why, rc = 'no reason recorded (add one to compare-reasons.txt)', 1
+                    why, failed = judge(side, reason(reasons, boot, name), 'NO RESULT ON OURS',
+                                        'no reason recorded (add one to compare-reasons.txt)')
+                    rc |= failed
                     diffs.append(f'  {boot}: {name}: {side} no result -- {why}')
                     continue
                 cells.append('%d/%d/%d' % (mine.count('PASSED'),
@@ -156,13 +169,10 @@ def main():
                 if st in ('FAILED', 'CRASHED'):
                     msg = data[(side, boot)][key][1]
                     name = f'{key[0]}.{key[1]}'
-                    why = reasons.get(f'{boot}:{name}') or reasons.get(name)
-                    if side == 'ours':
-                        why = 'FAILS ON OURS: ' + (msg or 'see the log')
-                        rc = 1
-                    elif not why:
-                        why = 'no reason recorded (add one to compare-reasons.txt): ' + msg
-                        rc = 1
+                    why, failed = judge(side, reason(reasons, boot, name),
+                                        'FAILS ON OURS: ' + (msg or 'see the log'),
+                                        'no reason recorded (add one to compare-reasons.txt): ' + msg)
+                    rc |= failed
                     diffs.append(f'  {boot}: {name}: {side} {st} -- {why}')
     for side in sides:
         for boot in boots:
@@ -172,7 +182,7 @@ def main():
                     rc = 1
 
     for (side, boot), found in sorted(splat_lines.items()):
-        why = reasons.get(f'{boot}:splat') or reasons.get('splat:' + side) or ''
+        why = reason(reasons, boot, 'splat') or ''
         if side == 'ours':
             why = 'SPLAT ON OURS'
             rc = 1
