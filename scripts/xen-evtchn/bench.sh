@@ -38,54 +38,43 @@ boots=${BENCH_BOOTS:-'fifo|xen_model=fifo,percpu,maxport=131071|1
 ipi-fifo|xen_model=fifo,percpu|2|xen_evtchn_bench.xeb_ipi_round_trip
 ipi-2l|xen_model=2l,percpu|2|xen_evtchn_bench.xeb_ipi_round_trip'}
 
+# shellcheck disable=SC2317 # used by run_side, which run_sides calls
 log() { echo "bench: $*" >&2; }
 
+# shellcheck source=side-by-side.sh
+. "$top/scripts/xen-evtchn/side-by-side.sh"
+
+# shellcheck disable=SC2317 # called through run_sides
 run_side() {
-	local side=$1 tree kout name kargs cpus glob run first=1 cmd
-	tree=$(XEN_EVTCHN_TREE=$side "$top/scripts/xen-evtchn/prepare-tree.sh" | tail -n 1) ||
-		return 1
+	local side=$1 tree kout name kargs cpus glob run first=1
+	tree=$(side_tree "$side") || return 1
 	kout=$build/bench-$side
 	mkdir -p "$kout" "$outdir/$side"
 	rm -f "$outdir/$side"/*
 	sed '/^# Debugging/,$d' "$tree/drivers/xen/events/.kunitconfig" >"$kout/bench.kunitconfig"
-	export CCACHE_BASEDIR=$tree
 	while IFS='|' read -r name kargs cpus glob; do
 		[ -n "$name" ] || continue
 		for run in $(seq 1 "$runs"); do
-			if [ "$first" = 1 ]; then
-				cmd=(run --make_options="CC=ccache gcc" --jobs="$jobs")
-			else
-				cmd=(exec)
+			log "$side: boot '$name', run $run"
+			if ! side_boot "$first" "$tree" "$kout" "$kout/bench.kunitconfig" \
+				"-smp ${cpus:-1} -m 3072 -icount shift=0,sleep=off" \
+				"$kargs $full" "${KUNIT_TIMEOUT:-3600}" "${glob:-xen_evtchn_bench*}" \
+				"$outdir/$side/$name-$run.txt"; then
+				log "$side: no kernel was built; see $outdir/$side/$name-$run.txt"
+				return 1
 			fi
 			first=0
-			log "$side: boot '$name', run $run"
-			rm -f "$kout/test.log"
-			(cd "$tree" && python3 tools/testing/kunit/kunit.py "${cmd[@]}" \
-				--arch=x86_64 --build_dir="$kout" \
-				--kunitconfig="$kout/bench.kunitconfig" \
-				--qemu_args="-smp ${cpus:-1} -m 3072 -icount shift=0,sleep=off" \
-				--kernel_args="$kargs $full" --timeout="${KUNIT_TIMEOUT:-3600}" \
-				"${glob:-xen_evtchn_bench*}" </dev/null >"$outdir/$side/$name-$run.txt" 2>&1)
-			[ -f "$kout/test.log" ] && cp "$kout/test.log" "$outdir/$side/$name-$run.log"
 			grep -E 'Testing complete' "$outdir/$side/$name-$run.txt" |
 				sed "s/^/bench: $side $name run $run: /" >&2
-			[ -f "$kout/arch/x86/boot/bzImage" ] ||
-				{ log "$side: no kernel was built; see $outdir/$side/$name-$run.txt"; return 1; }
 		done
 	done <<<"$boots"
 }
 
-export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-evtchn/ccache}
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 start=$(date +%s)
 mkdir -p "$outdir"
-exec 9>"${XEN_EVTCHN_BUILD_LOCK:-/tmp/xen-evtchn-build.lock}"
-flock 9
-rc=0
-for side in $sides; do
-	run_side "$side" || rc=1
-done
-flock -u 9
+# shellcheck disable=SC2086 # one word per side
+run_sides run_side $sides
+rc=$?
 
 # shellcheck disable=SC2086 # one word per side
 python3 "$top/scripts/xen-evtchn/bench-table.py" "$outdir" $sides || rc=1

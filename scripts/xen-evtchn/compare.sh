@@ -62,59 +62,43 @@ m-fifo-off|xen_model=fifo,percpu xen.fifo_events=0|xen_evtchn_matrix*
 m-enosys-off|xen_model=2l xen.fifo_events=0|xen_evtchn_matrix*'
 boots=${COMPARE_BOOTS:-$default_boots}
 
+# shellcheck disable=SC2317 # used by run_side, which run_sides calls
 log() { echo "compare: $*" >&2; }
 
+# shellcheck source=side-by-side.sh
+. "$top/scripts/xen-evtchn/side-by-side.sh"
+
 # Build (incrementally) and boot one side; logs go to $outdir/<side>/.
+# shellcheck disable=SC2317 # called through run_sides
 run_side() {
-	local side=$1 tree kout first=1 name kargs glob cpus limit cmd
-	if [ "$side" = ours ]; then
-		tree=$("$top/scripts/xen-evtchn/prepare-tree.sh" | tail -n 1) || return 1
-		kout=$build/kunit
-	else
-		tree=$(XEN_EVTCHN_TREE=upstream "$top/scripts/xen-evtchn/prepare-tree.sh" |
-			tail -n 1) || return 1
-		kout=$build/kunit-upstream
-	fi
+	local side=$1 tree kout first=1 name kargs glob cpus limit
+	tree=$(side_tree "$side") || return 1
+	kout=$build/kunit
+	[ "$side" = upstream ] && kout=$build/kunit-upstream
 	mkdir -p "$kout" "$outdir/$side"
 	rm -f "$outdir/$side"/*.txt "$outdir/$side"/*.log
-	export CCACHE_BASEDIR=$tree
 	while IFS='|' read -r name kargs glob cpus limit; do
 		[ -n "$name" ] || continue
-		if [ "$first" = 1 ]; then
-			cmd=(run --make_options="CC=ccache gcc" --jobs="$jobs")
-		else
-			cmd=(exec)
-		fi
-		first=0
 		log "$side: boot '$name' ($kargs, $glob)"
-		rm -f "$kout/test.log"
-		(cd "$tree" && python3 tools/testing/kunit/kunit.py "${cmd[@]}" \
-			--arch=x86_64 --build_dir="$kout" \
-			--kunitconfig=drivers/xen/events/.kunitconfig \
-			--qemu_args="-smp ${cpus:-4} -m 2048" \
-			--kernel_args="$kargs" --timeout="${limit:-1800}" \
-			"$glob" </dev/null >"$outdir/$side/$name.txt" 2>&1)
-		[ -f "$kout/test.log" ] && cp "$kout/test.log" "$outdir/$side/$name.log"
+		side_boot "$first" "$tree" "$kout" drivers/xen/events/.kunitconfig \
+			"-smp ${cpus:-4} -m 2048" "$kargs" "${limit:-1800}" "$glob" \
+			"$outdir/$side/$name.txt"
+		local built=$?
+		first=0
 		grep -E 'Testing complete|Error|error:' "$outdir/$side/$name.txt" | tail -n 2 |
 			sed "s/^/compare: $side $name: /" >&2
-		if [ ! -f "$kout/arch/x86/boot/bzImage" ]; then
+		if [ "$built" != 0 ]; then
 			log "$side: no kernel was built; see $outdir/$side/$name.txt"
 			return 1
 		fi
 	done <<<"$boots"
 }
 
-export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-evtchn/ccache}
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 start=$(date +%s)
 mkdir -p "$outdir"
-exec 9>"${XEN_EVTCHN_BUILD_LOCK:-/tmp/xen-evtchn-build.lock}"
-flock 9
-rc=0
-for side in $sides; do
-	run_side "$side" || rc=1
-done
-flock -u 9
+# shellcheck disable=SC2086 # one word per side
+run_sides run_side $sides
+rc=$?
 
 # shellcheck disable=SC2086 # one word per side
 python3 "$top/scripts/xen-evtchn/compare-table.py" "$outdir" \
