@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) "xen:" KBUILD_MODNAME ": " fmt
 
 #include <linux/bitops.h>
+#include <linux/build_bug.h>
 #include <linux/interrupt.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
@@ -29,6 +30,9 @@
 #define XEN_2L_NR_PORTS		EVTCHN_2L_NR_CHANNELS
 #define XEN_2L_WORD_BITS	(sizeof(xen_ulong_t) * BITS_PER_BYTE)
 #define XEN_2L_NR_WORDS		(XEN_2L_NR_PORTS / XEN_2L_WORD_BITS)
+
+/* One selector bit per pending word: the scan turns the selector. */
+static_assert(XEN_2L_NR_WORDS == XEN_2L_WORD_BITS);
 
 /*
  * Ports this CPU handles, indexed like shared_info's bitmaps. Kept exactly
@@ -131,24 +135,38 @@ static xen_ulong_t xen_2l_active_bits(unsigned int cpu, unsigned int word)
 	       per_cpu(xen_2l_cpu_ports, cpu)[word];
 }
 
-/*
- * Bits of @word this visit covers: the scan starts at the cursor and ends
- * just before it, so the cursor's word is visited twice, high part first.
- */
-static xen_ulong_t xen_2l_visit_bits(unsigned int visit, unsigned int start_bit)
+/* Dispatch the active ports of @word that @visible lets through, in order. */
+static void xen_2l_scan_word(struct xen_evtchn_loop *loop, unsigned int word,
+			     xen_ulong_t visible)
 {
-	xen_ulong_t from_start = ~(xen_ulong_t)0 << start_bit;
+	xen_ulong_t bits = xen_2l_active_bits(loop->cpu, word) & visible;
+	unsigned int port;
 
-	if (visit == 0)
-		return from_start;
-	if (visit == XEN_2L_NR_WORDS)
-		return ~from_start;
-	return ~(xen_ulong_t)0;
+	while (bits) {
+		/* xen_ulong_t is 64 bits even on 32-bit Arm. */
+		port = word * XEN_2L_WORD_BITS + __ffs64(bits);
+		bits &= bits - 1;
+		xen_evtchn_dispatch(port, loop);
+		__this_cpu_write(xen_2l_cursor, (port + 1) % XEN_2L_NR_PORTS);
+	}
+}
+
+/*
+ * The selector turned so that bit 0 stands for the cursor's word: walking
+ * its set bits upwards visits the signalled words in scan order, and only
+ * those (a hot port costs one word, not a walk over all of them).
+ */
+static xen_ulong_t xen_2l_turn(xen_ulong_t sel, unsigned int start_word)
+{
+	if (!start_word)
+		return sel;
+	return (sel >> start_word) | (sel << (XEN_2L_WORD_BITS - start_word));
 }
 
 /*
  * One pass over all ports this CPU was signalled for, each handled at most
- * once, starting after the port handled last. A port raised again during
+ * once, starting after the port handled last. The cursor's word is visited
+ * first from the cursor up and last below it. A port raised again during
  * the pass is found by the next pass (Xen sets its selector bit again once
  * the ack cleared its pending bit), so a flooding port gets one turn per
  * pass like everybody else.
@@ -158,27 +176,28 @@ static void xen_2l_scan(struct xen_evtchn_loop *loop)
 	struct vcpu_info *vcpu = __this_cpu_read(xen_vcpu);
 	unsigned int cursor = __this_cpu_read(xen_2l_cursor);
 	unsigned int start_word = cursor / XEN_2L_WORD_BITS;
-	unsigned int start_bit = cursor % XEN_2L_WORD_BITS;
-	xen_ulong_t sel, bits;
-	unsigned int visit, word, port;
+	xen_ulong_t from_cursor = ~(xen_ulong_t)0 << (cursor % XEN_2L_WORD_BITS);
+	xen_ulong_t sel, left;
+	unsigned int offset;
 
 	/* Taking the selector atomically lets Xen set new bits meanwhile. */
 	sel = xchg_xen_ulong(&vcpu->evtchn_pending_sel, 0);
+	if (!sel)
+		return;
 
-	for (visit = 0; visit <= XEN_2L_NR_WORDS && sel; visit++) {
-		word = (start_word + visit) % XEN_2L_NR_WORDS;
-		if (!(sel & ((xen_ulong_t)1 << word)))
-			continue;
-		bits = xen_2l_active_bits(loop->cpu, word) &
-		       xen_2l_visit_bits(visit, start_bit);
-		while (bits) {
-			/* xen_ulong_t is 64 bits even on 32-bit Arm. */
-			port = word * XEN_2L_WORD_BITS + __ffs64(bits);
-			bits &= bits - 1;
-			xen_evtchn_dispatch(port, loop);
-			__this_cpu_write(xen_2l_cursor, (port + 1) % XEN_2L_NR_PORTS);
-		}
+	left = xen_2l_turn(sel, start_word);
+	if (left & 1) {
+		xen_2l_scan_word(loop, start_word, from_cursor);
+		left &= ~(xen_ulong_t)1;
 	}
+	while (left) {
+		offset = __ffs64(left);
+		left &= left - 1;
+		xen_2l_scan_word(loop, (start_word + offset) % XEN_2L_NR_WORDS,
+				 ~(xen_ulong_t)0);
+	}
+	if ((sel >> start_word) & 1 && ~from_cursor)
+		xen_2l_scan_word(loop, start_word, ~from_cursor);
 }
 
 /* Every port masked: nothing is live until a binding unmasks it. */
@@ -241,7 +260,7 @@ static void xen_2l_debug_dump(void)
 
 static const struct xen_evtchn_abi xen_evtchn_abi_2l = {
 	.name		= "2-level",
-	.port_limit	= xen_2l_channels,
+	.nr_ports	= XEN_2L_NR_PORTS,
 	.port_span	= xen_2l_channels,
 	.port_remove	= xen_2l_port_remove,
 	.port_moved	= xen_2l_port_moved,

@@ -21,6 +21,8 @@
 
 #include "events_internal.h"
 
+#include <trace/events/xen_evtchn.h>
+
 /* Serialises binding and unbinding, refcounts and xen_irq_all. */
 DEFINE_MUTEX(xen_evtchn_bind_lock);
 LIST_HEAD(xen_irq_all);
@@ -31,33 +33,58 @@ DEFINE_PER_CPU(struct xen_cpu_bindings, xen_cpu_bindings);
 static DEFINE_PER_CPU(atomic_t, xen_cpu_channels);
 
 /*
- * Port table: rows of one page each, allocated when the first port of a
- * row is bound and kept for the life of the kernel (so resume can reuse
- * them without allocating). The row array itself is static, sized for the
- * largest ABI, so initialisation cannot fail.
+ * Port table (see events_internal.h): rows of one page each, allocated
+ * when the first port of a row is bound and kept for the life of the
+ * kernel (so resume can reuse them without allocating). The row array
+ * itself is static, sized for the largest ABI, so initialisation cannot
+ * fail.
  */
-#define XEN_PORTS_PER_ROW	(PAGE_SIZE / sizeof(void *))
-#define XEN_PORT_ROWS		DIV_ROUND_UP(EVTCHN_FIFO_NR_CHANNELS, XEN_PORTS_PER_ROW)
+struct xen_irq_info __rcu **xen_port_rows[XEN_PORT_ROWS];
 
-static struct xen_irq_info __rcu **xen_port_rows[XEN_PORT_ROWS];
+/*
+ * The irq table: the same shape, indexed by irq number, for the API calls
+ * that name an irq (every notify, every late EOI). An irq number the table
+ * cannot hold, on a kernel with that many interrupts, is looked up through
+ * its descriptor instead.
+ */
+struct xen_irq_info __rcu **xen_irq_rows[XEN_IRQ_ROWS];
 
-bool xen_port_in_range(evtchn_port_t port)
+/* The slow way: only an irq whose chip is one of ours has our chip data. */
+struct xen_irq_info *xen_info_from_irq_desc(unsigned int irq)
 {
-	return port && xen_evtchn_abi && port < xen_evtchn_abi->port_limit();
+	struct irq_data *data = irq_get_irq_data(irq);
+
+	if (!data || !xen_chip_is_ours(irq_data_get_irq_chip(data)))
+		return NULL;
+	return irq_data_get_irq_chip_data(data);
 }
 
-/* Caller holds rcu_read_lock() or xen_evtchn_bind_lock. */
-struct xen_irq_info *xen_info_from_port(evtchn_port_t port)
+static int xen_irq_table_set(unsigned int irq, struct xen_irq_info *info)
 {
 	struct xen_irq_info __rcu **row;
+	unsigned int r = irq / XEN_IRQS_PER_ROW;
 
-	if (!xen_port_in_range(port))
-		return NULL;
-	row = READ_ONCE(xen_port_rows[port / XEN_PORTS_PER_ROW]);
-	if (!row)
-		return NULL;
-	return rcu_dereference_check(row[port % XEN_PORTS_PER_ROW],
-				     lockdep_is_held(&xen_evtchn_bind_lock));
+	lockdep_assert_held(&xen_evtchn_bind_lock);
+	if (r >= XEN_IRQ_ROWS)
+		return 0;
+	row = xen_irq_rows[r];
+	if (!row) {
+		row = (struct xen_irq_info __rcu **)get_zeroed_page(GFP_KERNEL);
+		if (!row)
+			return -ENOMEM;
+		/* Readers find the row zeroed before they find it at all. */
+		smp_store_release(&xen_irq_rows[r], row);
+	}
+	rcu_assign_pointer(row[irq % XEN_IRQS_PER_ROW], info);
+	return 0;
+}
+
+static void xen_irq_table_clear(unsigned int irq)
+{
+	unsigned int r = irq / XEN_IRQS_PER_ROW;
+
+	if (r < XEN_IRQ_ROWS && xen_irq_rows[r])
+		RCU_INIT_POINTER(xen_irq_rows[r][irq % XEN_IRQS_PER_ROW], NULL);
 }
 
 /*
@@ -71,26 +98,10 @@ struct xen_irq_info *xen_info_from_stale_port(evtchn_port_t port)
 	struct xen_irq_info *info;
 
 	list_for_each_entry_rcu(info, &xen_irq_all, all_node)
-		if (READ_ONCE(info->stale) && READ_ONCE(info->stale_port) == port &&
+		if (READ_ONCE(info->stale_port) == port && xen_info_is_stale(info) &&
 		    !READ_ONCE(info->dying))
 			return info;
 	return NULL;
-}
-
-/*
- * An irq number from a caller is only trusted once its chip proves it is
- * one of ours: chip data of other interrupt controllers is something else.
- */
-struct xen_irq_info *xen_info_from_irq(unsigned int irq)
-{
-	struct irq_data *data = irq_get_irq_data(irq);
-
-	struct xen_irq_info *info;
-
-	if (!data || !xen_chip_is_ours(irq_data_get_irq_chip(data)))
-		return NULL;
-	info = irq_data_get_irq_chip_data(data);
-	return info && !READ_ONCE(info->dying) ? info : NULL;
 }
 
 static struct xen_irq_info __rcu **xen_port_row(evtchn_port_t port, gfp_t gfp)
@@ -175,7 +186,7 @@ int xen_evtchn_cpu_ready(unsigned int cpu)
 void xen_info_note_cpu(struct xen_irq_info *info, unsigned int cpu)
 {
 	unsigned int old = info->cpu;
-	struct irq_data *data = irq_get_irq_data(info->irq);
+	struct irq_data *data = info->desc ? irq_desc_get_irq_data(info->desc) : NULL;
 
 	if (info->port)
 		xen_evtchn_abi->port_moved(info->port, cpu, old);
@@ -190,14 +201,14 @@ void xen_info_note_cpu(struct xen_irq_info *info, unsigned int cpu)
 	irq_data_update_effective_affinity(data, cpumask_of(cpu));
 }
 
-/* Does another binding hold @port already? */
+/*
+ * Does another binding hold @port already? Asked under the bind mutex, or
+ * in stop_machine at resume, where the table cannot change.
+ */
 static bool xen_port_taken(evtchn_port_t port, struct xen_irq_info *info)
 {
-	struct xen_irq_info *holder;
+	struct xen_irq_info *holder = xen_info_from_port(port);
 
-	rcu_read_lock();
-	holder = xen_info_from_port(port);
-	rcu_read_unlock();
 	return holder && holder != info;
 }
 
@@ -230,7 +241,9 @@ int xen_info_attach_port(struct xen_irq_info *info, evtchn_port_t port,
 	}
 	xen_evtchn_abi->port_mask(port);
 	info->port = port;
-	WRITE_ONCE(info->stale, false);
+	WRITE_ONCE(info->stale_port, 0);
+	/* Xen gives every port it hands out the default priority. */
+	WRITE_ONCE(info->priority, XEN_IRQ_PRIORITY_DEFAULT);
 	rc = xen_port_table_set(port, info, gfp);
 	if (rc) {
 		info->port = 0;
@@ -239,6 +252,7 @@ int xen_info_attach_port(struct xen_irq_info *info, evtchn_port_t port,
 	xen_info_note_cpu(info, cpu);
 	/* Keep Xen's view of the mask in line with the reasons we hold. */
 	xen_info_sync_mask(info);
+	trace_xen_evtchn_bind(info->irq, port, info->kind, cpu);
 	return 0;
 }
 
@@ -264,7 +278,13 @@ struct xen_irq_info *xen_info_alloc(enum xen_irq_kind kind)
 		kfree(info);
 		return NULL;
 	}
+	if (xen_irq_table_set(irq, info)) {
+		irq_free_desc(irq);
+		kfree(info);
+		return NULL;
+	}
 	info->irq = irq;
+	info->desc = irq_to_desc(irq);
 	info->kind = kind;
 	info->users = XEN_IRQ_SINGLE_OWNER;
 	/* Masked until genirq enables the interrupt. */
@@ -281,14 +301,14 @@ struct xen_irq_info *xen_info_alloc(enum xen_irq_kind kind)
 void xen_info_set_chip(struct xen_irq_info *info, struct irq_chip *chip,
 		       irq_flow_handler_t flow, const char *flow_name)
 {
+	info->percpu = chip == &xen_percpu_chip;
 	irq_set_chip_data(info->irq, info);
 	irq_set_chip_and_handler_name(info->irq, chip, flow, flow_name);
 	/*
 	 * Requestable on every architecture, and movable from process
 	 * context: a move is a hypercall, it needs no interrupt to complete.
 	 */
-	irq_clear_status_flags(info->irq, IRQ_NOREQUEST | IRQ_NOAUTOEN);
-	irq_set_status_flags(info->irq, IRQ_MOVE_PCNTXT);
+	irq_modify_status(info->irq, IRQ_NOREQUEST | IRQ_NOAUTOEN, IRQ_MOVE_PCNTXT);
 }
 
 /* Forget the port of @info in every table; the port itself stays open. */
@@ -339,11 +359,13 @@ void xen_info_destroy(struct xen_irq_info *info)
 	unsigned int cpu;
 
 	lockdep_assert_held(&xen_evtchn_bind_lock);
+	trace_xen_evtchn_unbind(info->irq, port);
 	/* From here on an affinity change leaves the CPU alone. */
 	raw_spin_lock_irqsave(&info->mask_lock, flags);
 	WRITE_ONCE(info->dying, true);
 	cpu = info->cpu;
 	raw_spin_unlock_irqrestore(&info->mask_lock, flags);
+	xen_irq_table_clear(info->irq);
 	xen_lateeoi_forget(info);
 	xen_info_clear_percpu_slot(info);
 	xen_info_detach_port(info);

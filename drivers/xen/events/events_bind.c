@@ -268,7 +268,7 @@ static int xen_find_bound_virq(unsigned int virq, unsigned int cpu,
 			       evtchn_port_t *port)
 {
 	struct evtchn_status status;
-	unsigned int nr = xen_evtchn_abi->port_limit();
+	unsigned int nr = xen_evtchn_abi->nr_ports;
 	evtchn_port_t p;
 	int rc;
 
@@ -498,8 +498,7 @@ int bind_ipi_to_irqhandler(enum ipi_vector ipi, unsigned int cpu,
  */
 static bool xen_quiesce_percpu_handlers(struct xen_irq_info *info)
 {
-	if (irq_get_chip(info->irq) != &xen_percpu_chip ||
-	    !cpu_online(READ_ONCE(info->cpu)))
+	if (!info->percpu || !cpu_online(READ_ONCE(info->cpu)))
 		return false;
 	xen_info_mask(info, XEN_MASK_FREEING);
 	synchronize_rcu();
@@ -516,10 +515,17 @@ static bool xen_quiesce_percpu_handlers(struct xen_irq_info *info)
  */
 void unbind_from_irqhandler(unsigned int irq, void *dev_id)
 {
-	struct xen_irq_info *info = xen_info_from_irq(irq);
+	struct xen_irq_info *info;
 	const void *freed;
 	bool quiesced;
 
+	/*
+	 * The caller owns the binding: it cannot go away under us, the RCU
+	 * reader only keeps the lookup honest.
+	 */
+	rcu_read_lock_sched();
+	info = xen_info_from_irq(irq);
+	rcu_read_unlock_sched();
 	if (!info) {
 		pr_warn_ratelimited("unbind of irq %u, which is not an event channel\n",
 				    irq);

@@ -21,6 +21,7 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/string.h>
 
 #include <asm/xen/hypercall.h>
 
@@ -88,11 +89,6 @@ unsigned long xen_evtchn_fifo_link_errors(void)
 	return atomic_long_read(&xen_fifo_link_errors);
 }
 
-static unsigned int xen_fifo_port_limit(void)
-{
-	return EVTCHN_FIFO_NR_CHANNELS;
-}
-
 static unsigned int xen_fifo_port_span(void)
 {
 	/* Pairs with the release in xen_fifo_add_page(). */
@@ -111,13 +107,14 @@ static atomic_t *xen_fifo_word(evtchn_port_t port)
 	return (atomic_t *)&xen_fifo_pages[page][port % XEN_FIFO_WORDS_PER_PAGE];
 }
 
-/* All words MASKED: a port only becomes live when a binding unmasks it. */
+/*
+ * All words MASKED: a port only becomes live when a binding unmasks it.
+ * Xen does not see the page until EVTCHNOP_expand_array, so plain stores
+ * do (and a resume re-adds every page this way).
+ */
 static void xen_fifo_init_page(event_word_t *words)
 {
-	unsigned int i;
-
-	for (i = 0; i < XEN_FIFO_WORDS_PER_PAGE; i++)
-		WRITE_ONCE(words[i], XEN_FIFO_MASKED);
+	memset32(words, XEN_FIFO_MASKED, XEN_FIFO_WORDS_PER_PAGE);
 }
 
 static int xen_fifo_add_page(gfp_t gfp)
@@ -520,7 +517,7 @@ static void xen_fifo_debug_dump(void)
 
 static const struct xen_evtchn_abi xen_evtchn_abi_fifo = {
 	.name		= "FIFO-based",
-	.port_limit	= xen_fifo_port_limit,
+	.nr_ports	= EVTCHN_FIFO_NR_CHANNELS,
 	.port_span	= xen_fifo_port_span,
 	.port_setup	= xen_fifo_port_setup,
 	.port_moved	= xen_fifo_port_moved,

@@ -25,9 +25,12 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <xen/events.h>
+#include <xen/interface/event_channel.h>
 #include <xen/interface/xen.h>
 
 enum xen_irq_kind {
@@ -57,6 +60,8 @@ enum xen_irq_kind {
  * @free_work: frees the descriptor and this info after a grace period
  * @mask_lock: serialises changes of @mask_reasons with the ABI mask bit
  * @irq: the Linux interrupt number
+ * @desc: its descriptor, freed together with this info
+ * @events: events dispatched to it (by the CPU holding @in_flight)
  * @port: the bound port; 0 while none (Xen never hands out port 0)
  * @kind: what the port is bound to
  * @users: XEN_IRQ_SINGLE_OWNER, or the count of evtchn_get() style users
@@ -64,10 +69,13 @@ enum xen_irq_kind {
  * @in_flight: set by the CPU that picked the event up, cleared at its ack
  *	(or late EOI); a second CPU seeing it set leaves the event alone
  * @spurious: consecutive spurious late EOIs, for the back-off
+ * @priority: FIFO priority last set by xen_set_irq_priority()
  * @is_static: port is not ours to close (IOCTL_EVTCHN_BIND_STATIC)
  * @lateeoi: bound through a *_lateeoi function
- * @stale: port was lost at resume and not yet re-bound by its driver
- * @stale_port: while @stale, the port it had before the resume
+ * @percpu: on the per-CPU chip (VIRQ, IPI): handlers run without the
+ *	descriptor lock, unbinding must wait for them
+ * @stale_port: the port a plain binding had before a resume lost it,
+ *	until its driver binds it again (0: none); see xen_info_is_stale()
  * @dying: unbound; memory stays valid until the RCU-deferred free, but
  *	lookups by irq no longer return it
  * @cpu: CPU whose upcall handles the port
@@ -84,6 +92,8 @@ struct xen_irq_info {
 	struct rcu_work free_work;
 	raw_spinlock_t mask_lock;
 	unsigned int irq;
+	struct irq_desc *desc;
+	unsigned long events;
 	evtchn_port_t port;
 	evtchn_port_t stale_port;
 	enum xen_irq_kind kind;
@@ -91,9 +101,10 @@ struct xen_irq_info {
 	u8 mask_reasons;
 	u8 in_flight;
 	u8 spurious;
+	u8 priority;
 	bool is_static;
 	bool lateeoi;
-	bool stale;
+	bool percpu;
 	bool dying;
 	unsigned int cpu;
 	unsigned int home_cpu;
@@ -129,7 +140,8 @@ struct xen_evtchn_loop {
 /**
  * struct xen_evtchn_abi - one event-channel ABI back-end
  * @name: for log lines
- * @port_limit: ports the ABI can ever address
+ * @nr_ports: ports the ABI can ever address (a constant: the upcall
+ *	reads it for every event)
  * @port_span: ports addressable right now
  * @port_setup: make @port addressable (FIFO: grow the event array); may
  *	allocate with @gfp; optional
@@ -155,7 +167,7 @@ struct xen_evtchn_loop {
  */
 struct xen_evtchn_abi {
 	const char *name;
-	unsigned int (*port_limit)(void);
+	unsigned int nr_ports;
 	unsigned int (*port_span)(void);
 	int (*port_setup)(evtchn_port_t port, gfp_t gfp);
 	void (*port_remove)(evtchn_port_t port, unsigned int cpu);
@@ -182,6 +194,36 @@ const struct xen_evtchn_abi *xen_evtchn_2l_select(void);
 const struct xen_evtchn_abi *xen_evtchn_fifo_select(void);
 unsigned long xen_evtchn_fifo_link_errors(void);
 
+/**
+ * struct xen_upcall_stats - per-CPU upcall figures (debugfs xen/events/upcalls)
+ * @upcalls: runs of xen_evtchn_do_upcall()
+ * @events: events dispatched by them
+ * @rounds: scans made (a run scans again while Xen flags new events)
+ * @max_events: most events one run dispatched
+ * @deadline_hits: runs that passed event_loop_timeout (an event storm)
+ * @cut_short: runs that then left the rest to a re-delivered upcall
+ * @stray: events on ports with nothing bound
+ *
+ * Written only by their CPU with interrupts off; readers may see them torn
+ * on 32-bit, which a debugging aid can live with.
+ */
+struct xen_upcall_stats {
+	unsigned long upcalls;
+	unsigned long events;
+	unsigned long rounds;
+	unsigned long max_events;
+	unsigned long deadline_hits;
+	unsigned long cut_short;
+	unsigned long stray;
+};
+
+DECLARE_PER_CPU(struct xen_upcall_stats, xen_upcall_stats);
+
+/* events_debugfs.c: the lines of xen/events/{ports,upcalls}; tests print them. */
+struct seq_file;
+void xen_evtchn_show_port(struct seq_file *m, struct xen_irq_info *info);
+int xen_evtchn_upcalls_show(struct seq_file *m, void *v);
+
 /* events_upcall.c: the only core entry point the back-ends use. */
 void xen_evtchn_dispatch(evtchn_port_t port, struct xen_evtchn_loop *loop);
 unsigned int xen_upcall_epoch(unsigned int cpu);
@@ -207,10 +249,48 @@ struct xen_cpu_bindings {
 
 DECLARE_PER_CPU(struct xen_cpu_bindings, xen_cpu_bindings);
 
-bool xen_port_in_range(evtchn_port_t port);
-struct xen_irq_info *xen_info_from_port(evtchn_port_t port);
+/* The port table; the upcall reads it for every event, hence inline. */
+#define XEN_PORTS_PER_ROW	(PAGE_SIZE / sizeof(void *))
+#define XEN_PORT_ROWS		DIV_ROUND_UP(EVTCHN_FIFO_NR_CHANNELS, XEN_PORTS_PER_ROW)
+
+extern struct xen_irq_info __rcu **xen_port_rows[XEN_PORT_ROWS];
+
+static inline bool xen_port_in_range(evtchn_port_t port)
+{
+	return port && xen_evtchn_abi && port < xen_evtchn_abi->nr_ports;
+}
+
+/*
+ * Caller is an RCU reader of any kind (the upcall runs with interrupts
+ * off under rcu_read_lock_sched()) or holds xen_evtchn_bind_lock.
+ */
+static inline struct xen_irq_info *xen_info_from_port(evtchn_port_t port)
+{
+	struct xen_irq_info __rcu **row;
+
+	if (!xen_port_in_range(port))
+		return NULL;
+	row = READ_ONCE(xen_port_rows[port / XEN_PORTS_PER_ROW]);
+	if (!row)
+		return NULL;
+	return rcu_dereference_check(row[port % XEN_PORTS_PER_ROW],
+				     rcu_read_lock_any_held() ||
+				     lockdep_is_held(&xen_evtchn_bind_lock));
+}
+
 struct xen_irq_info *xen_info_from_stale_port(evtchn_port_t port);
-struct xen_irq_info *xen_info_from_irq(unsigned int irq);
+
+/*
+ * A plain binding whose port a resume took away and whose driver has not
+ * bound it again. VIRQs and IPIs are re-bound by the resume itself; one
+ * that failed there keeps no claim on its old port.
+ */
+static inline bool xen_info_is_stale(const struct xen_irq_info *info)
+{
+	return info->kind == XEN_IRQ_EVTCHN && !READ_ONCE(info->port) &&
+	       READ_ONCE(info->stale_port);
+}
+
 evtchn_port_t xen_port_of_irq(int irq);
 int xen_port_table_set(evtchn_port_t port, struct xen_irq_info *info,
 		       gfp_t gfp);
@@ -244,7 +324,46 @@ extern struct irq_chip xen_dyn_chip;
 extern struct irq_chip xen_lateeoi_chip;
 extern struct irq_chip xen_percpu_chip;
 extern struct irq_chip xen_pirq_chip;
-bool xen_chip_is_ours(const struct irq_chip *chip);
+
+/* Inline: notify_remote_via_irq() asks this on every call. */
+static inline bool xen_chip_is_ours(const struct irq_chip *chip)
+{
+	return chip == &xen_dyn_chip || chip == &xen_lateeoi_chip ||
+	       chip == &xen_percpu_chip || chip == &xen_pirq_chip;
+}
+
+/* The irq table (events_base.c): rows of one page, 512k irqs in all. */
+#define XEN_IRQS_PER_ROW	(PAGE_SIZE / sizeof(void *))
+#define XEN_IRQ_ROWS		(SZ_512K / XEN_IRQS_PER_ROW)
+
+extern struct xen_irq_info __rcu **xen_irq_rows[XEN_IRQ_ROWS];
+struct xen_irq_info *xen_info_from_irq_desc(unsigned int irq);
+
+/*
+ * The binding behind an irq number a caller gives us, or NULL if it is not
+ * one of ours (or is being unbound). Our own table answers without the
+ * descriptor lookup by number, which costs a maple tree walk: every notify
+ * and late EOI by irq starts here. Caller is an RCU reader of any kind or
+ * holds xen_evtchn_bind_lock.
+ */
+static inline struct xen_irq_info *xen_info_from_irq(unsigned int irq)
+{
+	struct xen_irq_info __rcu **row;
+	struct xen_irq_info *info;
+
+	if (likely(irq / XEN_IRQS_PER_ROW < XEN_IRQ_ROWS)) {
+		/* Pairs with the release that published the zeroed row. */
+		row = smp_load_acquire(&xen_irq_rows[irq / XEN_IRQS_PER_ROW]);
+		info = row ? rcu_dereference_check(row[irq % XEN_IRQS_PER_ROW],
+						   rcu_read_lock_any_held() ||
+						   lockdep_is_held(&xen_evtchn_bind_lock)) :
+			     NULL;
+	} else {
+		info = xen_info_from_irq_desc(irq);
+	}
+	return info && !READ_ONCE(info->dying) ? info : NULL;
+}
+
 void xen_info_mask(struct xen_irq_info *info, u8 reason);
 void xen_info_unmask(struct xen_irq_info *info, u8 reason);
 void xen_info_sync_mask(struct xen_irq_info *info);

@@ -276,9 +276,3 @@ struct irq_chip xen_pirq_chip __read_mostly = {
 	.irq_set_affinity	= xen_chip_set_affinity,
 	.flags			= IRQCHIP_SKIP_SET_WAKE,
 };
-
-bool xen_chip_is_ours(const struct irq_chip *chip)
-{
-	return chip == &xen_dyn_chip || chip == &xen_lateeoi_chip ||
-	       chip == &xen_percpu_chip || chip == &xen_pirq_chip;
-}

@@ -24,6 +24,8 @@
 
 #include "events_internal.h"
 
+#include <trace/events/xen_evtchn.h>
+
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "xen."
 
@@ -44,6 +46,7 @@ static DEFINE_PER_CPU(struct xen_eoi_queue, xen_eoi_queue);
 /* Complete the EOI: the port may be picked up and unmasked again. */
 static void xen_lateeoi_complete(struct xen_irq_info *info)
 {
+	trace_xen_evtchn_lateeoi(info->irq, READ_ONCE(info->port));
 	info->eoi_deadline = 0;
 	/* Handling is over before another CPU may claim the port. */
 	smp_store_release(&info->in_flight, 0);
@@ -191,10 +194,14 @@ static void xen_lateeoi_handle(struct xen_irq_info *info, bool spurious)
 		info->spurious = 0;
 	}
 
-	if (until && time_after64(until, get_jiffies_64()))
+	if (until && time_after64(until, get_jiffies_64())) {
+		trace_xen_evtchn_lateeoi_defer(info->irq, READ_ONCE(info->port),
+					       until - get_jiffies_64(),
+					       info->spurious);
 		xen_eoi_enqueue(info, until);
-	else
+	} else {
 		xen_lateeoi_complete(info);
+	}
 }
 
 /**
@@ -210,13 +217,14 @@ void xen_irq_lateeoi(unsigned int irq, unsigned int eoi_flags)
 	struct xen_irq_info *info;
 	bool lateeoi;
 
-	rcu_read_lock();
+	/* Backends call this per event: the cheap RCU reader (see notify). */
+	rcu_read_lock_sched();
 	info = xen_info_from_irq(irq);
 	/* Not after the unlock: the info may be freed by then. */
 	lateeoi = info && info->lateeoi;
 	if (lateeoi)
 		xen_lateeoi_handle(info, eoi_flags & XEN_EOI_FLAG_SPURIOUS);
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	if (!lateeoi)
 		pr_warn_ratelimited("late EOI for irq %u, which has no late EOI binding\n",
 				    irq);

@@ -16,6 +16,8 @@
 
 #include "events_internal.h"
 
+#include <trace/events/xen_evtchn.h>
+
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "xen."
 
@@ -46,6 +48,7 @@ static void __init xen_evtchn_choose_abi(void)
 	}
 	xen_evtchn_abi = abi;
 	pr_info("Using %s ABI\n", abi->name);
+	trace_xen_evtchn_abi(abi->name, "boot");
 }
 
 /*
@@ -100,21 +103,31 @@ void __init xen_init_IRQ(void)
  * bind after the xenbus reconnect). Until then a notify on them is
  * counted and dropped.
  */
-static void xen_resume_forget_ports(void)
+static unsigned int xen_resume_forget_ports(void)
 {
 	struct xen_irq_info *info;
+	unsigned int forgotten = 0;
 
 	xen_port_table_forget_all();
+	/*
+	 * Once per binding, 10,000s of them on a big guest: the least work
+	 * possible. Still stale from an earlier resume (no port): it keeps
+	 * its first port.
+	 */
 	list_for_each_entry(info, &xen_irq_all, all_node) {
-		/* Still stale from an earlier resume: it keeps its first port. */
-		if (info->port)
-			info->stale_port = info->kind == XEN_IRQ_EVTCHN ? info->port : 0;
-		info->port = 0;
-		WRITE_ONCE(info->stale, info->kind == XEN_IRQ_EVTCHN);
+		if (info->port) {
+			info->stale_port = info->port;
+			info->port = 0;
+			forgotten++;
+		}
 		/* No upcall runs now; plain order is enough, kept explicit. */
 		smp_store_release(&info->in_flight, 0);
 	}
+	return forgotten;
 }
+
+/* VIRQs and IPIs bound again by the current resume (its trace event). */
+static unsigned int xen_resume_rebound;
 
 /* stop_machine: no sleeping allocation, no mutex; nothing else runs. */
 static void xen_resume_attach(struct xen_irq_info *info, evtchn_port_t port,
@@ -125,6 +138,8 @@ static void xen_resume_attach(struct xen_irq_info *info, evtchn_port_t port,
 	if (rc)
 		pr_err("resume: irq %u (kind %d) on CPU %u not re-bound: %d\n",
 		       info->irq, info->kind, cpu, rc);
+	else
+		xen_resume_rebound++;
 }
 
 static void xen_resume_virqs(unsigned int cpu)
@@ -180,6 +195,7 @@ static void xen_resume_abi(void)
 		xen_evtchn_abi->name, rc);
 	xen_evtchn_abi = xen_evtchn_2l_select();
 	xen_fifo_events = false;
+	trace_xen_evtchn_abi(xen_evtchn_abi->name, "resume");
 }
 
 /**
@@ -190,10 +206,11 @@ static void xen_resume_abi(void)
  */
 void xen_irq_resume(void)
 {
-	unsigned int cpu;
+	unsigned int cpu, forgotten;
 
 	xen_resume_abi();
-	xen_resume_forget_ports();
+	forgotten = xen_resume_forget_ports();
+	xen_resume_rebound = 0;
 	for_each_possible_cpu(cpu) {
 		xen_resume_virqs(cpu);
 		xen_resume_ipis(cpu);
@@ -208,4 +225,5 @@ void xen_irq_resume(void)
 		for_each_online_cpu(cpu)
 			xen_evtchn_kick_upcall(cpu);
 	}
+	trace_xen_evtchn_resume(forgotten, xen_resume_rebound);
 }

@@ -25,6 +25,9 @@
 
 #include "events_internal.h"
 
+#define CREATE_TRACE_POINTS
+#include <trace/events/xen_evtchn.h>
+
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "xen."
 
@@ -38,6 +41,7 @@ module_param(event_loop_timeout, uint, 0644);
 
 /* Bumped at the end of every upcall; lets a late EOI tell "same upcall". */
 static DEFINE_PER_CPU(unsigned int, xen_epoch);
+DEFINE_PER_CPU(struct xen_upcall_stats, xen_upcall_stats);
 static atomic_long_t xen_stray_events = ATOMIC_LONG_INIT(0);
 static atomic_long_t xen_offline_drops = ATOMIC_LONG_INIT(0);
 
@@ -91,6 +95,7 @@ static void xen_stray_event(evtchn_port_t port)
 	struct xen_irq_info *info;
 
 	atomic_long_inc(&xen_stray_events);
+	this_cpu_inc(xen_upcall_stats.stray);
 	xen_evtchn_abi->port_mask(port);
 	/*
 	 * The lookup that found nothing took no lock: if the port was bound
@@ -129,7 +134,7 @@ static void xen_rehome_event(struct xen_irq_info *info, unsigned int dead_cpu)
  * @port: the port the back-end found pending and unmasked
  * @loop: the current run (an upcall, or the drain of a dead CPU)
  *
- * Context: interrupts off; RCU protects the port table lookup.
+ * Context: interrupts off; RCU (any flavour) protects the port table lookup.
  */
 void xen_evtchn_dispatch(evtchn_port_t port, struct xen_evtchn_loop *loop)
 {
@@ -153,12 +158,33 @@ void xen_evtchn_dispatch(evtchn_port_t port, struct xen_evtchn_loop *loop)
 		return;
 
 	xen_loop_account(loop);
+	/* One CPU at a time holds the claim: a plain increment will do. */
+	WRITE_ONCE(info->events, info->events + 1);
+	trace_xen_evtchn_dispatch(port, info->irq);
 	if (info->kind == XEN_IRQ_EVTCHN && info->u.dev)
 		atomic_inc(&info->u.dev->events);
 	if (loop->defer_eoi && info->lateeoi)
 		xen_lateeoi_note_storm(info, loop->cpu);
 
-	generic_handle_irq(info->irq);
+	/* The descriptor lives as long as the info: no lookup by number. */
+	handle_irq_desc(info->desc);
+}
+
+/* The figures of debugfs xen/events/upcalls; interrupts are off. */
+static void xen_upcall_account(const struct xen_evtchn_loop *loop,
+			       unsigned int rounds, bool cut_short)
+{
+	struct xen_upcall_stats *st = this_cpu_ptr(&xen_upcall_stats);
+
+	st->upcalls++;
+	st->events += loop->events;
+	st->rounds += rounds;
+	if (loop->events > st->max_events)
+		st->max_events = loop->events;
+	if (loop->defer_eoi)
+		st->deadline_hits++;
+	if (cut_short)
+		st->cut_short++;
 }
 
 /**
@@ -174,15 +200,22 @@ int xen_evtchn_do_upcall(void)
 {
 	struct vcpu_info *vcpu = __this_cpu_read(xen_vcpu);
 	struct xen_evtchn_loop loop = { .cpu = smp_processor_id() };
-	unsigned int late_rounds = 0;
+	unsigned int late_rounds = 0, rounds = 0;
+	bool cut_short = false;
 	int ret = IRQ_NONE;
 
 	if (unlikely(!vcpu || !xen_evtchn_abi))
 		return IRQ_NONE;
 	if (READ_ONCE(vcpu->evtchn_upcall_pending))
 		ret = IRQ_HANDLED;
+	trace_xen_evtchn_upcall_entry(ret == IRQ_HANDLED);
 
-	rcu_read_lock();
+	/*
+	 * Interrupts are off, which already makes this an RCU reader; the
+	 * sched flavour says so to lockdep at no cost (rcu_read_lock() is a
+	 * function call under preemptible RCU).
+	 */
+	rcu_read_lock_sched();
 	for (;;) {
 		/*
 		 * Clear the flag before scanning: Xen sets it again for any
@@ -192,6 +225,7 @@ int xen_evtchn_do_upcall(void)
 		 */
 		WRITE_ONCE(vcpu->evtchn_upcall_pending, 0);
 		xen_evtchn_abi->scan(&loop);
+		rounds++;
 		WARN_ON_ONCE(!irqs_disabled());
 		/* Order the scan's reads before the re-check of the flag. */
 		virt_rmb();
@@ -204,11 +238,15 @@ int xen_evtchn_do_upcall(void)
 		 * the rest (the flag stays set), so others get the CPU.
 		 */
 		if (loop.defer_eoi && ++late_rounds > XEN_ROUNDS_AFTER_DEADLINE &&
-		    xen_evtchn_redeliver_upcall())
+		    xen_evtchn_redeliver_upcall()) {
+			cut_short = true;
 			break;
+		}
 	}
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 
+	xen_upcall_account(&loop, rounds, cut_short);
+	trace_xen_evtchn_upcall_exit(loop.events, rounds, loop.defer_eoi);
 	__this_cpu_inc(xen_epoch);
 	return ret;
 }

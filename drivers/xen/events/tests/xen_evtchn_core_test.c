@@ -1075,7 +1075,7 @@ static void xec_bad_caller_input(struct kunit *test)
 
 	xec_snapshot(&before);
 	KUNIT_EXPECT_LT(test, bind_evtchn_to_irqhandler(0, xec_handler, 0, "xec", &b), 0);
-	KUNIT_EXPECT_LT(test, bind_evtchn_to_irqhandler(xen_evtchn_abi->port_limit(),
+	KUNIT_EXPECT_LT(test, bind_evtchn_to_irqhandler(xen_evtchn_abi->nr_ports,
 							xec_handler, 0, "xec", &b), 0);
 	KUNIT_EXPECT_LT(test, bind_evtchn_to_irqhandler(~0U, xec_handler, 0, "xec", &b), 0);
 	KUNIT_EXPECT_LT(test, bind_virq_to_irqhandler(NR_VIRQS, 0, xec_handler, 0,

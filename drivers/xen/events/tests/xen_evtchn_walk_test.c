@@ -429,7 +429,8 @@ static void xw_dump_irqs(void)
 	mutex_lock(&xen_evtchn_bind_lock);
 	list_for_each_entry(info, &xen_irq_all, all_node)
 		pr_info("walk: irq %u kind %d port %u (stale %d, was %u) CPU %u users %d lateeoi %d %s\n",
-			info->irq, info->kind, info->port, info->stale, info->stale_port,
+			info->irq, info->kind, info->port, xen_info_is_stale(info),
+			info->stale_port,
 			info->cpu, info->users, info->lateeoi,
 			irq_to_desc(info->irq) && irq_to_desc(info->irq)->action ?
 			irq_to_desc(info->irq)->action->name : "-");
