@@ -123,9 +123,9 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export CCACHE_BASEDIR=$tree
 
 default_boots='bare||xen_model*
-fifo|xen_model=fifo,percpu|xen_evtchn_[sfmw]*
+fifo|xen_model=fifo,percpu|xen_evtchn_[sfmwo]*
 fifo-upcall|xen_model=fifo,percpu xen_vcpu_info=register|xen_evtchn_hvm_*
-2l|xen_model=2l|xen_evtchn_[shmw]*
+2l|xen_model=2l|xen_evtchn_[shmwo]*
 abi-walk|xen_model=fifo,percpu|xen_evtchn_abi_walk*
 expand|xen_model=fifo,percpu,maxport=131071|xen_evtchn_expand_sweep*
 fifo-global|xen_model=fifo,nopercpu|xen_evtchn_hvm_*
