@@ -8,7 +8,11 @@
 #      the project's kernel files over it at the same paths;
 #   3. restore upstream's version of any file we laid over earlier but no
 #      longer carry, and do the little wiring Kbuild needs (a Kconfig source
-#      line for drivers/xen/events/Kconfig).
+#      line for drivers/xen/events/Kconfig);
+#   4. merge our kernel parameter entries
+#      (Documentation/admin-guide/kernel-parameters-xen-evtchn.txt) into the
+#      tree's kernel-parameters.txt, replacing upstream's entries of the same
+#      names (merge-kernel-parameters.py).
 # Files are copied only when their content differs, so an unchanged file keeps
 # its timestamp and incremental builds stay incremental.
 #
@@ -40,7 +44,8 @@ find_base() {
 		log "installing linux-source-6.12 from Debian"
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q linux-source-6.12 >&2
 	fi
-	local stamp="$build/src/.unpacked-$(stat -c %s-%Y "$tarball")"
+	local stamp
+	stamp="$build/src/.unpacked-$(stat -c %s-%Y "$tarball")"
 	if [ ! -f "$stamp" ]; then
 		log "unpacking $tarball"
 		rm -rf "$build/src"
@@ -122,11 +127,28 @@ wire_kconfig() {
 # Upstream's events Makefile does not know the test directory.
 wire_tests_makefile() {
 	local mk="$1/drivers/xen/events/Makefile"
+	# shellcheck disable=SC2016 # a make variable, written out literally
 	local line='obj-$(CONFIG_XEN_EVTCHN_KUNIT_TEST) += tests/'
 	if ! grep -qF "$line" "$mk"; then
 		printf '\n%s\n' "$line" >> "$mk"
 		log "  wired the test directory into drivers/xen/events/Makefile"
 	fi
+}
+
+# Always merged from the base's copy, so an entry we drop or rename does not
+# linger; the file is written only when the result differs from it.
+merge_kernel_parameters() {
+	local base=$1 tree=$2 kp=Documentation/admin-guide/kernel-parameters.txt
+	local ours="$top/Documentation/admin-guide/kernel-parameters-xen-evtchn.txt"
+	local msg
+	[ -f "$base/$kp" ] || return 0
+	if [ ! -f "$ours" ]; then
+		copy_if_changed "$base/$kp" "$tree/$kp" "$tree"
+		return 0
+	fi
+	msg=$(python3 "$top/scripts/xen-evtchn/merge-kernel-parameters.py" \
+		"$base/$kp" "$ours" -o "$tree/$kp")
+	[ -z "$msg" ] || log "  merged our kernel parameters into $kp"
 }
 
 variant=${XEN_EVTCHN_TREE:-ours}
@@ -140,5 +162,6 @@ sync_working_copy "$base" "$tree"
 overlay "$base" "$tree"
 wire_kconfig "$tree"
 [ "$variant" = upstream ] && wire_tests_makefile "$tree"
-[ "$variant" = ours ] && echo "$(kernel_version "$tree")" > "$build/kernel-version"
+[ "$variant" = ours ] && merge_kernel_parameters "$base" "$tree"
+[ "$variant" = ours ] && kernel_version "$tree" > "$build/kernel-version"
 echo "$tree"
