@@ -22,7 +22,8 @@
 #                      ping-pong with dom0 through /dev/xen/evtchn, then
 #                      cross-CPU wake-ups (IPIs) in the guest for 20 s
 #                      (tools/xen-lab/ipi-rate.c): round trips per second
-#                      side by side (make xen-bench)
+#                      side by side (make xen-bench); LAB_BENCH_ROUNDS=N
+#                      repeats it N times, the two kernels taking turns
 #   xen-lab.sh image   only build (or reuse) the cached host image
 #   xen-lab.sh dom0    boot Xen and dom0 only, no guest (lab self-test)
 #
@@ -696,10 +697,16 @@ main() {
 			plan+=("$v-soak $v 2 soak fifo")
 		done ;;
 	bench)
+		# LAB_BENCH_ROUNDS rounds, the kernels taking turns, so that a
+		# slow spell of the nested host does not land on one side only.
 		kernels=(ours)
 		[ "${LAB_UPSTREAM:-1}" = 0 ] || kernels+=(upstream)
-		for v in "${kernels[@]}"; do
-			plan+=("$v-bench $v 2 bench fifo")
+		local round suffix
+		for round in $(seq 1 "${LAB_BENCH_ROUNDS:-1}"); do
+			suffix=$([ "$round" = 1 ] || echo "$round")
+			for v in "${kernels[@]}"; do
+				plan+=("$v-bench$suffix $v 2 bench fifo")
+			done
 		done ;;
 	image | dom0) kernels=() ;;
 	*) usage ;;
