@@ -153,8 +153,9 @@ ensure_tools() {
 		{ apt-get update -q >&2 && apt-get install -y -q "${need[@]}" >&2; }
 }
 
-# The Debian mirror: $LAB_MIRROR, else the first non-security URI of the
-# host's own apt sources, else deb.debian.org.
+# The Debian mirror: $LAB_MIRROR, else the first Debian URI of the host's
+# own apt sources. The repository names no mirror of its own: with neither,
+# the lab stops and says what to set.
 detect_mirror() {
 	local uri
 	if [ -n "${LAB_MIRROR:-}" ]; then
@@ -165,7 +166,11 @@ detect_mirror() {
 		 sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\{0,1\}\([^[:space:]]*\).*/\2/p' \
 			/etc/apt/sources.list 2>/dev/null; } |
 		tr ' ' '\n' | grep -E '^https?://.*/debian/?$' | head -n 1 || true)
-	echo "${uri:-http://deb.debian.org/debian}"
+	if [ -z "$uri" ]; then
+		log "no Debian mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/*.sources"
+		die "set LAB_MIRROR to a Debian mirror's URL (http://HOST/debian) and run again"
+	fi
+	echo "$uri"
 }
 
 # Version of $1 in the $suite/main index the host's apt knows about.
@@ -215,7 +220,7 @@ build_host_image() {
 		return
 	fi
 	[ "$(id -u)" -eq 0 ] || die "building the host image needs root (debootstrap)"
-	mirror=$(detect_mirror)
+	mirror=$(detect_mirror) || exit 1
 	tmp="$dir.tmp"
 	rm -rf "$tmp"
 	mkdir -p "$tmp" "$cache/debs"
@@ -573,6 +578,36 @@ print_summary() {
 	echo "re-runs: $reruns; flakes (failed, then passed when re-run): $flakes"
 }
 
+# run and smoke: what booted, in a few lines per guest, read from its
+# console and Xen's log: the kernel, the event ABI and delivery mode it
+# chose, the vector Xen registered for each vCPU, the timer VIRQs and IPIs
+# it took, its bindings as our debugfs shows them, and where the logs are.
+print_overview() {
+	local serial=$1 log id uname abi delivery domid vectors live bound
+	echo
+	echo "What booted (guest consoles: $labdir/guest-*.log; Xen, dom0 and"
+	echo "every console: $serial):"
+	for log in "$labdir"/guest-*.log; do
+		[ -f "$log" ] || continue
+		id=${log#"$labdir"/guest-}
+		id=${id%.log}
+		uname=$(sed -n 's/^LAB: uname Linux [^ ]* \([^ ]*\) .*/\1/p' "$log" | head -n 1)
+		abi=$(sed -n 's/^LAB: dmesg .*Using \(.*\) ABI$/\1/p' "$log" | tail -n 1)
+		delivery=$(sed -n 's/^LAB: dmesg .*callback vector for event delivery is enabled (\(.*\))$/\1/p' "$log" | tail -n 1)
+		[ -n "$delivery" ] || delivery=$(grep -q 'no Xen callback vector' "$log" && echo "platform PCI interrupt")
+		domid=$(awk -v id="${id%-a*}" -v a="${id##*-a}" '$1 == "LABR:" && $2 == id && $3 == a && $4 == "domain" {
+				sub(/^domid=/, "", $7); d = $7 } END { print d }' "$labdir/lab-lines.txt")
+		vectors=$(tr -d '\r' < "$serial" | grep -a -oE "\(XEN\) d${domid:-x}v[0-9]+: upcall vector [0-9a-f]+" |
+			sed -E 's/.*d[0-9]+(v[0-9]+): upcall vector /\1=/' | sort -u | paste -sd' ')
+		live=$(sed -n 's/^LAB: live //p' "$log" | tail -n 1)
+		bound=$(sed -n 's/^LAB: debugfs end //p' "$log" | tail -n 1)
+		printf '  %s: kernel %s, %s ABI, delivery %s\n' "$id" "${uname:-?}" "${abi:-?}" "${delivery:-?}"
+		printf '      domain %s, per-vCPU upcall vectors in Xen'"'"'s log: %s\n' "${domid:-?}" "${vectors:-none}"
+		printf '      last count: %s timer VIRQs, %s IPIs; %s bindings in debugfs\n' \
+			"${live%% *}" "${live##* }" "${bound:-no}"
+	done
+}
+
 # check: one column per kernel, from the last attempt of each scenario, each
 # cell a result and its evidence (ABI, counters before -> after, seconds).
 print_comparison() {
@@ -623,6 +658,7 @@ print_comparison() {
 			else if ($4 == "resume") ev = ($7 == "image") ? "restored" : ($7 == "fresh") ? "fresh-boot" : ($7 == "domain") ? "died" : "none"
 			else if ($4 ~ /^alive/) ev = "hb " numbers()
 			else if ($4 ~ /^events/) ev = $8 "->" $10
+			else if ($4 ~ /^debugfs/) ev = ($5 == "INFO") ? "none" : ($9 == "bindings") ? $10 " bound, " $12 " stale" : ""
 			else if ($4 == "same-domain") ev = "d" $8
 			else if ($4 == "domain-gone") ev = ($7 == "guest") ? "poweroff" : "gone"
 			else if ($4 == "xen-pirq") ev = ($7 == "no") ? "none" : "present"
@@ -633,6 +669,14 @@ print_comparison() {
 			else if ($4 == "ipi-rate" && match($0, /[0-9]+ per s/)) {
 				split(substr($0, RSTART, RLENGTH), q, " ")
 				ev = q[1] "/s"
+				if (match($0, /[0-9.]+ IPIs per round trip/)) {
+					split(substr($0, RSTART, RLENGTH), q, " ")
+					ev = ev " " q[1] " ipi/rt"
+				}
+				if (match($0, /[0-9.]+ upcalls per round trip/)) {
+					split(substr($0, RSTART, RLENGTH), q, " ")
+					ev = ev " " q[1] " hyp/rt"
+				}
 			}
 			else if ($6 + 0 > 0) ev = $6 "s"
 			mark = (kernel == "upstream" && (cfg in infocfg)) ? "*" : ""
@@ -745,7 +789,10 @@ main() {
 	run_lab ${plan[@]+"${plan[@]}"} || rc=1
 	collect_results "$last_serial"
 	print_summary
-	case $mode in check | soak | bench) print_comparison ;; esac
+	case $mode in
+	check | soak | bench) print_comparison ;;
+	run | smoke) print_overview "$last_serial" ;;
+	esac
 	local reported
 	reported=$(grep -c '^LABS: ' "$labdir/lab-lines.txt" || true)
 	if [ "$reported" -ne ${#plan[@]} ]; then

@@ -297,10 +297,44 @@ check_live_events() {
 	fi
 }
 
+# shellcheck disable=SC2317 # called through wait_until
+has_debugfs_after() {
+	guest_log | tail -n +"$(($1 + 1))" | grep -qE '^LAB: debugfs (end [0-9]+|none)$'
+}
+
+# The guest's debugfs view of its bindings (xen/events/ports, printed by
+# its heartbeat every 10 s), first complete snapshot after line $2 of the
+# console: an ABI, bindings of each kind, no binding left stale by the
+# restore. The stock kernel has no such file: information only.
+check_debugfs() {
+	local step=debugfs$1 mark=$2 t0 block abi n stale events
+	t0=$(now)
+	if ! wait_until 30 has_debugfs_after "$mark"; then
+		report "$step" FAIL "$(since "$t0")" "no debugfs snapshot from the guest in 30 s"
+		return 1
+	fi
+	block=$(guest_log | tail -n +"$((mark + 1))" | sed -n 's/^LAB: debugfs //p' |
+		awk '/^none$/ { print; exit } /^# ABI / { on = 1 } on { print } on && /^end [0-9]+$/ { exit }')
+	if [ "$block" = none ]; then
+		report "$step" INFO 0 "no xen/events/ports in the guest's debugfs"
+		return 0
+	fi
+	abi=$(sed -n 's/^# ABI //p' <<<"$block")
+	n=$(awk '$3 ~ /^(evtchn|virq|ipi)$/' <<<"$block" | wc -l)
+	stale=$(grep -c '(stale, was port' <<<"$block")
+	events=$(awk '$3 ~ /^(evtchn|virq|ipi)$/ { s += $8 } END { print s + 0 }' <<<"$block")
+	if [ -n "$abi" ] && [ "$n" -ge 3 ] && [ "$stale" -eq 0 ] && [ "$events" -gt 0 ]; then
+		report "$step" PASS "$(since "$t0")" "abi ${abi// /_} bindings $n stale $stale events $events"
+	else
+		report "$step" FAIL "$(since "$t0")" "abi ${abi:-none} bindings $n stale $stale events $events"
+		return 1
+	fi
+}
+
 # One xl save / xl restore round; $1: vCPUs, $2: round number (steps get a
 # "-N" suffix when given).
 save_and_restore() {
-	local file="$save_dir/$scen.chk" hb0 t0 mark lt li sfx=${2:+-$2}
+	local file="$save_dir/$scen.chk" hb0 t0 mark lt li sfx=${2:+-$2} restored
 	wait_until 15 has_live
 	hb0=$(last_heartbeat)
 	hb0=${hb0:-0}
@@ -314,6 +348,7 @@ save_and_restore() {
 	timed_step "restore$sfx" 300 xl restore "$file" || return 1
 	report_domid "$1"
 	rm -f "$file"
+	restored=$(log_mark)
 	t0=$(now)
 	if wait_until 90 heartbeat_beyond $((hb0 + 2)); then
 		report "alive$sfx" PASS "$(since "$t0")" "heartbeat $hb0 before save, $(last_heartbeat) after restore"
@@ -321,7 +356,8 @@ save_and_restore() {
 		report "alive$sfx" FAIL "$(since "$t0")" "heartbeat $hb0 before save, ${hb0} -> $(last_heartbeat) after restore"
 		return 1
 	fi
-	check_live_events "events$sfx" "$1" "$mark" "${lt:-0}" "${li:-0}"
+	check_live_events "events$sfx" "$1" "$mark" "${lt:-0}" "${li:-0}" || return 1
+	check_debugfs "$sfx" "$restored"
 }
 
 # xl save -c: the suspend is cancelled for the guest, which goes on in the

@@ -10,6 +10,11 @@
 #                            every 5 s also "LAB: live TIMERS IPIS" (after
 #                            making some IPIs), so that dom0 can see events
 #                            still arrive after xl save/restore
+#                            every 10 s also the event-channel bindings
+#                            from debugfs ("LAB: debugfs LINE" for each
+#                            line of xen/events/ports, then "LAB: debugfs
+#                            end N"), or "LAB: debugfs none" on a kernel
+#                            without that file (the stock kernel)
 #   guest-init.sh down       shutdown action, runs when poweroff was requested
 #   guest-init.sh hibernate  with lab_hib=1 on the command line: swap on
 #                            /dev/xvdb, a pattern on the data disk /dev/xvdc,
@@ -68,6 +73,21 @@ make_some_ipis() {
 	wait
 }
 
+ports_file=/sys/kernel/debug/xen/events/ports
+
+# The bindings as our debugfs shows them, for dom0 to check after a
+# restore (tools/xen-lab/dom0-run.sh, check_debugfs).
+show_debugfs_ports() {
+	if [ ! -r $ports_file ]; then
+		say "debugfs none"
+		return
+	fi
+	# One read, so that the block is one snapshot.
+	lines=$(cat $ports_file)
+	echo "$lines" | sed 's/^/LAB: debugfs /'
+	say "debugfs end $(echo "$lines" | wc -l)"
+}
+
 verdict() {
 	if [ "$2" -gt "$1" ]; then echo rising; else echo flat; fi
 }
@@ -76,6 +96,7 @@ boot() {
 	mount -t proc proc /proc
 	mount -t sysfs sysfs /sys
 	mount -t devtmpfs devtmpfs /dev 2>/dev/null
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 	say "uname $(uname -a)"
 	say "cpus online=$(cat /sys/devices/system/cpu/online)" \
 	    "count=$(grep -c '^processor' /proc/cpuinfo)"
@@ -119,6 +140,7 @@ heartbeat() {
 			say "live $(percpu_sum 'timer[0-9]') $(percpu_sum '-ipi|resched|callfunc')"
 			say "online $(cat /sys/devices/system/cpu/online)"
 		fi
+		[ $((n % 10)) -eq 0 ] && show_debugfs_ports
 		sleep 1
 	done
 }
@@ -139,7 +161,11 @@ soak() {
 bench() {
 	grep -q 'lab_bench=1' /proc/cmdline || return 0
 	/bin/evtchn-pingpong echo 0 20
+	say "clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 	say "$(/bin/ipi-rate 20)"
+	# Our per-CPU upcall figures after the run (none on the stock kernel).
+	upcalls=/sys/kernel/debug/xen/events/upcalls
+	[ -r $upcalls ] && sed 's/^/LAB: upcalls /' $upcalls
 }
 
 down() {

@@ -10,7 +10,13 @@
  * pass wakes the other CPU with a reschedule IPI: one round trip is two
  * IPIs sent and taken. On a Xen HVM/PVH guest with the vector callback those
  * IPIs are event channels. Prints
- * "ipi-rate: ROUNDS round trips in S s, R per s" (or "ipi-rate: failed ...").
+ * "ipi-rate: ROUNDS round trips in S s, R per s, I IPIs per round trip,
+ * U upcalls per round trip" (or "ipi-rate: failed ..."). I counts the
+ * reschedule and call-function interrupts (/proc/interrupts rows named
+ * resched* and callfunc*, the names arch/x86/xen/smp.c gives its IPI
+ * channels), U the interrupts taken on Xen's upcall vector (the "HYP" row).
+ * Two kernels with equal I and U but different R differ in the time a
+ * wake-up takes, not in how many events and interrupts it costs.
  *
  * Built static by scripts/xen-evtchn/xen-lab.sh for the guest.
  */
@@ -18,6 +24,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +56,46 @@ static void *echo(void *arg)
 	return NULL;
 }
 
+/*
+ * Sum of every CPU's count on the /proc/interrupts rows that @want accepts:
+ * the IPI channels, or the "HYP" row (upcalls taken on the Xen vector).
+ */
+static bool is_ipi_row(const char *line)
+{
+	return strstr(line, "resched") || strstr(line, "callfunc");
+}
+
+static bool is_upcall_row(const char *line)
+{
+	return !strncmp(line + strspn(line, " "), "HYP:", 4);
+}
+
+static unsigned long irqs_taken(bool (*want)(const char *line))
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	unsigned long total = 0;
+	char line[4096];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long row = 0, n;
+		char *p = strchr(line, ':'), *end;
+
+		if (!p || !want(line))
+			continue;
+		for (p++;; p = end) {
+			n = strtoul(p, &end, 10);
+			if (end == p)
+				break;
+			row += n;
+		}
+		total += row;
+	}
+	fclose(f);
+	return total;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -60,7 +107,7 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	double secs = argc > 1 ? atof(argv[1]) : 10, start, end;
-	unsigned long rounds = 0;
+	unsigned long rounds = 0, ipis, upcalls;
 	pthread_t thread;
 	char c = 1;
 
@@ -72,6 +119,8 @@ int main(int argc, char **argv)
 		printf("ipi-rate: failed: no thread\n");
 		return 1;
 	}
+	ipis = irqs_taken(is_ipi_row);
+	upcalls = irqs_taken(is_upcall_row);
 	start = now();
 	end = start + secs;
 	while (now() < end) {
@@ -85,7 +134,11 @@ int main(int argc, char **argv)
 	if (write(to_peer[1], &c, 1) == 1)
 		pthread_join(thread, NULL);
 	end = now();
-	printf("ipi-rate: %lu round trips in %.1f s, %.0f per s\n", rounds, end - start,
-	       rounds / (end - start));
+	ipis = irqs_taken(is_ipi_row) - ipis;
+	upcalls = irqs_taken(is_upcall_row) - upcalls;
+	printf("ipi-rate: %lu round trips in %.1f s, %.0f per s, %.2f IPIs per round trip, %.2f upcalls per round trip\n",
+	       rounds, end - start, rounds / (end - start),
+	       rounds ? (double)ipis / rounds : 0.0,
+	       rounds ? (double)upcalls / rounds : 0.0);
 	return 0;
 }
