@@ -13,6 +13,7 @@
 #include <linux/vmalloc.h>
 #include <asm/e820/api.h>
 #include <asm/xen/hypercall.h>
+#include <asm/xen/hypervisor.h>
 #include "xen_model_internal.h"
 
 #define XM_ACTOR_DEPTH	8
@@ -42,18 +43,33 @@ static DEFINE_PER_CPU(struct xm_actor_stack, xm_actors);
 
 /* --- the seam ------------------------------------------------------------ */
 
+/*
+ * The model must never stand in for a real hypervisor: its hypercalls would
+ * replace Xen's under a running guest. The CPUID instruction itself (not
+ * xen_hvm_cpuid_leaf(), which the model answers) tells whether one is there.
+ */
+static bool xm_under_real_xen(void)
+{
+	return xen_cpuid_base() != 0;
+}
+
 /**
  * xm_install() - point the xen_hypercall static call at the model
  *
  * Saves the current target so xm_uninstall() can put it back. Process
  * context only: static_call_update() patches text under a mutex.
  *
- * Return: 0, or -EBUSY when the model is already installed.
+ * Return: 0, -EBUSY when the model is already installed, or -EPERM on a
+ * kernel running on real Xen.
  */
 int xm_install(void)
 {
 	int ret = 0;
 
+	if (xm_under_real_xen()) {
+		pr_err_once("xen_model: running on real Xen: the model stays out of the way\n");
+		return -EPERM;
+	}
 	mutex_lock(&xm_install_mutex);
 	if (xm_installed) {
 		ret = -EBUSY;
