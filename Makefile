@@ -17,6 +17,9 @@
 #                     side by side (build/compare/)
 #   make bench      - benchmarks under QEMU -icount, ours vs upstream, with
 #                     ratios, CSV and a plot (build/bench/)
+#   make patches    - our files as a patch series against the base tree
+#                     (build/patches/), checked: checkpatch --strict,
+#                     git am on a fresh base, every step builds
 #   make tree       - only prepare build/tree (base tree + our files)
 #
 # KSRC=/path/to/linux-6.12 uses your own tree as the base instead of
@@ -29,7 +32,7 @@ JOBS ?= $(shell nproc)
 export BUILD KSRC JOBS
 
 .PHONY: all tree deps kernel check check-kcsan check-cpus run smoke xen-check xen-soak xen-bench lint compat \
-	compare bench clean
+	compare bench patches clean
 
 all: check
 
@@ -78,8 +81,12 @@ compare: deps
 bench: deps
 	@scripts/xen-evtchn/bench.sh
 
+patches: deps
+	@scripts/xen-evtchn/make-patches.sh
+
 clean:
 	rm -rf $(BUILD)/kunit $(BUILD)/kunit-kcsan $(BUILD)/kernel $(BUILD)/kernel-upstream $(BUILD)/lab \
 		$(BUILD)/kunit-upstream $(BUILD)/tree-upstream $(BUILD)/compare $(BUILD)/bench \
 		$(BUILD)/bench-ours $(BUILD)/bench-upstream \
-		$(BUILD)/compat
+		$(BUILD)/compat $(BUILD)/patches $(BUILD)/patches-tree $(BUILD)/patches-am \
+		$(BUILD)/patches-kernel

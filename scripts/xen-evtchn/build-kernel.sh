@@ -7,6 +7,9 @@
 #                               (prepare-tree.sh) -> $BUILD/kernel
 #   build-kernel.sh --upstream  the pristine base tree, untouched
 #                               -> $BUILD/kernel-upstream
+#   build-kernel.sh --src TREE --out DIR
+#                               any tree into DIR (make patches builds each
+#                               step of the series this way)
 #
 # Both start from `make allnoconfig`, merge kernel/configs/xen-evtchn-guest.config
 # with merge_config.sh -m, run olddefconfig and then check that every option of
@@ -24,18 +27,22 @@ build=${BUILD:-$top/build}
 fragment="$top/kernel/configs/xen-evtchn-guest.config"
 jobs=${JOBS:-$(nproc)}
 variant=ours
+src_override=
+out_override=
 
 log() { echo "build-kernel: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 usage() {
-	echo "usage: $0 [--upstream]" >&2
+	echo "usage: $0 [--upstream] [--src TREE --out DIR]" >&2
 	exit 2
 }
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--upstream) variant=upstream ;;
+	--src) [ $# -ge 2 ] || usage; src_override=$2; shift ;;
+	--out) [ $# -ge 2 ] || usage; out_override=$2; shift ;;
 	-h|--help) usage ;;
 	*) usage ;;
 	esac
@@ -49,6 +56,10 @@ done
 # exists; the upstream build never writes into it (O= keeps objects out).
 source_tree() {
 	local tree
+	if [ -n "$src_override" ]; then
+		(cd "$src_override" && pwd)
+		return
+	fi
 	tree=$("$top/scripts/xen-evtchn/prepare-tree.sh" | tail -n 1)
 	if [ "$variant" = ours ]; then
 		echo "$tree"
@@ -113,6 +124,7 @@ if [ "$variant" = ours ]; then
 else
 	out="$build/kernel-upstream"
 fi
+[ -z "$out_override" ] || out=$out_override
 mkdir -p "$out"
 
 export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-evtchn/ccache}

@@ -24,7 +24,8 @@
 # tests' Makefile sees upstream's files and builds only the suites that
 # speak through entry points the kernel itself uses.
 #
-# Prints the path of the prepared tree on its last line.
+# Prints the path of the prepared tree on its last line. With --base it
+# only finds (and unpacks) the base tree and prints its path.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -150,6 +151,11 @@ merge_kernel_parameters() {
 		"$base/$kp" "$ours" -o "$tree/$kp")
 	[ -z "$msg" ] || log "  merged our kernel parameters into $kp"
 }
+
+if [ "${1:-}" = --base ]; then
+	find_base
+	exit 0
+fi
 
 variant=${XEN_EVTCHN_TREE:-ours}
 case $variant in

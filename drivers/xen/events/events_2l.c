@@ -117,10 +117,9 @@ static void xen_2l_port_unmask(evtchn_port_t port)
 		sync_clear_bit(port, mask);
 		/*
 		 * A raise racing with the clear may have seen the mask still
-		 * set and signalled nobody. The full barrier orders our clear
-		 * before the re-check of pending.
+		 * set and signalled nobody, hence the second look at pending.
 		 */
-		smp_mb__after_atomic();
+		smp_mb__after_atomic(); /* the clear before that look */
 		if (!xen_2l_port_raised(port))
 			return;
 		sync_set_bit(port, mask);
