@@ -41,7 +41,7 @@ ipi-2l|xen_model=2l,percpu|2|xen_evtchn_bench.xeb_ipi_round_trip'}
 # shellcheck disable=SC2317 # used by run_side, which run_sides calls
 log() { echo "bench: $*" >&2; }
 
-# shellcheck source=side-by-side.sh
+# shellcheck source=scripts/xen-evtchn/side-by-side.sh
 . "$top/scripts/xen-evtchn/side-by-side.sh"
 
 # shellcheck disable=SC2317 # called through run_sides

@@ -70,6 +70,7 @@ install_pkgs() {
 }
 
 # kmake SRC OUTDIR ARCH make-args...
+# shellcheck disable=SC2317 # also called through with_lock
 kmake() {
 	local src=$1 dir=$2 arch=$3
 	shift 3
@@ -90,6 +91,7 @@ with_lock() {
 }
 
 # Type (bool/tristate) of a Kconfig symbol, from the tree's Kconfig files.
+# shellcheck disable=SC2016,SC2317 # awk's own fields; called through with_lock
 kconfig_types() {
 	find "$1" -name 'Kconfig*' -not -path '*/Documentation/*' -print0 |
 		xargs -0 awk '
@@ -101,10 +103,11 @@ kconfig_types() {
 
 # Turn on every Xen option: tristates as modules, bools on; repeat until
 # nothing changes, since enabling one option makes others visible.
+# shellcheck disable=SC2317 # called through with_lock
 enable_xen_options() {
-	local src=$1 dir=$2 arch=$3 types pass sym type changed
+	local src=$1 dir=$2 arch=$3 types sym type changed
 	types=$(kconfig_types "$src")
-	for pass in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		changed=0
 		while read -r sym; do
 			[[ $sym =~ $skip_options ]] && continue
@@ -122,7 +125,7 @@ enable_xen_options() {
 		done < <(sed -nE 's/^(# )?CONFIG_([A-Z0-9_]*XEN[A-Z0-9_]*)[= ].*/\2/p' \
 			"$dir/.config" | sort -u)
 		kmake "$src" "$dir" "$arch" -s olddefconfig >/dev/null 2>>"$dir/.compat-config.log"
-		[ $changed -eq 0 ] && return 0
+		[ "$changed" -eq 0 ] && return 0
 		# Stop when olddefconfig undid everything we asked for.
 		if [ -f "$dir/.config.pass" ] && cmp -s "$dir/.config" "$dir/.config.pass"; then
 			break
@@ -132,6 +135,7 @@ enable_xen_options() {
 	rm -f "$dir/.config.pass"
 }
 
+# shellcheck disable=SC2317 # called through build_group
 configure() {
 	local src=$1 dir=$2 arch=$3
 	mkdir -p "$dir"
@@ -154,6 +158,7 @@ configure() {
 # The group's objects are removed first so that every run compiles (ccache
 # makes that cheap) and reports all warnings, not only those of the files
 # that changed since the last run.
+# shellcheck disable=SC2317 # called through with_lock
 build_group() {
 	local src=$1 dir=$2 arch=$3 t
 	shift 3
@@ -183,7 +188,6 @@ config_diff() {
 }
 
 declare -A built failed
-results=()
 rc=0
 
 run_arch() {
@@ -245,7 +249,7 @@ target_objects() {
 # declared-but-missing function, so compare what nm says.
 core_symbols() {
 	local nm=$1 dir=$2/drivers/xen/events
-	find "$dir" -maxdepth 1 -name '*.o' -print0 | xargs -0 -r $nm --defined-only -g 2>/dev/null |
+	find "$dir" -maxdepth 1 -name '*.o' -print0 | xargs -0 -r "$nm" --defined-only -g 2>/dev/null |
 		awk 'NF == 3 { print $3 }' | sort -u
 }
 
@@ -254,8 +258,10 @@ missing_symbols() {
 	local -a all=()
 	[ "$arch" = arm64 ] && nm=aarch64-linux-gnu-nm
 	if [ "$arch" = x86_64 ]; then
+		# shellcheck disable=SC2206 # the targets are words
 		for g in "${x86_64_groups[@]}"; do all+=(${g#*|}); done
 	else
+		# shellcheck disable=SC2206 # the targets are words
 		for g in "${arm64_groups[@]}"; do all+=(${g#*|}); done
 	fi
 	local up=$out/$arch-upstream ours=$out/$arch-ours
@@ -277,8 +283,10 @@ uncovered_users() {
 	local arch=$1 f g obj covered t
 	local -a all=()
 	if [ "$arch" = x86_64 ]; then
+		# shellcheck disable=SC2206 # the targets are words
 		for g in "${x86_64_groups[@]}"; do all+=(${g#*|}); done
 	else
+		# shellcheck disable=SC2206 # the targets are words
 		for g in "${arm64_groups[@]}"; do all+=(${g#*|}); done
 	fi
 	(cd "$tree" && grep -rlE --include='*.c' \
@@ -336,7 +344,8 @@ summary() {
 			echo "   symbols: $miss"
 		elif [ -n "$miss" ]; then
 			echo "   symbols upstream's core gives its users, missing in ours:"
-			echo "$miss" | sed 's/^/     /'
+			# shellcheck disable=SC2001 # every line, not only the first
+			sed 's/^/     /' <<<"$miss"
 			rc=1
 		else
 			echo "   symbols: every core symbol the built users need is defined by ours"
@@ -344,7 +353,8 @@ summary() {
 		unc=$(uncovered_users "$arch")
 		if [ -n "$unc" ]; then
 			echo "   users of the event-channel headers not built:"
-			echo "$unc" | sed 's/^/     /'
+			# shellcheck disable=SC2001 # every line, not only the first
+			sed 's/^/     /' <<<"$unc"
 			rc=1
 		fi
 	done

@@ -65,7 +65,7 @@ boots=${COMPARE_BOOTS:-$default_boots}
 # shellcheck disable=SC2317 # used by run_side, which run_sides calls
 log() { echo "compare: $*" >&2; }
 
-# shellcheck source=side-by-side.sh
+# shellcheck source=scripts/xen-evtchn/side-by-side.sh
 . "$top/scripts/xen-evtchn/side-by-side.sh"
 
 # Build (incrementally) and boot one side; logs go to $outdir/<side>/.

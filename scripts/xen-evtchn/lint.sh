@@ -4,7 +4,9 @@
 # make lint: checkpatch --strict on every C/header/assembly file we carry,
 # then sparse (C=2) and W=1 on drivers/xen/events/ and our arch/x86/xen
 # files, in the KUnit build directory (configured by a previous
-# `make check`). Fails on any finding.
+# `make check`), and shellcheck on every shell script we carry
+# (scripts/, tools/, .ci/run; installed from Debian when missing). Fails on
+# any finding.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$top/build}
@@ -24,6 +26,28 @@ if [ ${#files[@]} -gt 0 ]; then
 	if [ -n "$findings" ]; then
 		echo "$findings"
 		rc=1
+	fi
+fi
+
+if ! command -v shellcheck >/dev/null; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck >&2
+fi
+mapfile -t scripts < <(cd "$top" && {
+	git ls-files --cached --others --exclude-standard -- '*.sh' .ci/run
+	git ls-files --cached --others --exclude-standard -- scripts tools |
+		while read -r f; do
+			head -n 1 "$f" 2>/dev/null | grep -qE '^#!.*(ba|da|busybox )?sh' && echo "$f"
+		done
+} | grep -v '^build/' | sort -u)
+if ! command -v shellcheck >/dev/null; then
+	echo "lint: shellcheck is not installed" >&2
+	rc=1
+elif [ ${#scripts[@]} -gt 0 ]; then
+	# -x: follow the files our scripts source, named from the top directory.
+	if ! (cd "$top" && shellcheck -x -f gcc "${scripts[@]}"); then
+		rc=1
+	else
+		echo "lint: shellcheck clean (${#scripts[@]} scripts)"
 	fi
 fi
 

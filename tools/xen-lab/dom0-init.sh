@@ -1,5 +1,6 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=dash
 #
 # /init of the small dom0 initramfs built by xen-lab.sh. Debian's own
 # initramfs spends about 40 s in udev under emulation; this one only loads
