@@ -317,7 +317,8 @@ run_checkpatch() {
 		# asks whether MAINTAINERS covers the added files: patch 1 adds
 		# the section that covers every file of the series.
 		msg=$(perl "$work/scripts/checkpatch.pl" --strict --no-tree -q --terse \
-			--ignore CAMELCASE,FILE_PATH_CHANGES "$p") || true
+			--ignore CAMELCASE,FILE_PATH_CHANGES "$p" |
+			grep -v '^total: 0 errors, 0 warnings, 0 checks') || true
 		if [ -n "$msg" ]; then
 			log "checkpatch --strict: $(basename "$p"):"
 			echo "$msg" | head -n 40 >&2

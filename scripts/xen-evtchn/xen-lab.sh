@@ -600,7 +600,11 @@ print_overview() {
 		vectors=$(tr -d '\r' < "$serial" | grep -a -oE "\(XEN\) d${domid:-x}v[0-9]+: upcall vector [0-9a-f]+" |
 			sed -E 's/.*d[0-9]+(v[0-9]+): upcall vector /\1=/' | sort -u | paste -sd' ')
 		live=$(sed -n 's/^LAB: live //p' "$log" | tail -n 1)
+		# Before the first heartbeat count, the boot's own counters.
+		[ -n "$live" ] || live="$(sed -n 's/^LAB: counter timer [0-9]* \([0-9]*\) .*/\1/p' "$log" | tail -n 1) $(sed -n 's/^LAB: counter ipi [0-9]* \([0-9]*\) .*/\1/p' "$log" | tail -n 1)"
+		# "end N" counts the ABI and column header lines too.
 		bound=$(sed -n 's/^LAB: debugfs end //p' "$log" | tail -n 1)
+		[ -z "$bound" ] || bound=$((bound - 2))
 		printf '  %s: kernel %s, %s ABI, delivery %s\n' "$id" "${uname:-?}" "${abi:-?}" "${delivery:-?}"
 		printf '      domain %s, per-vCPU upcall vectors in Xen'"'"'s log: %s\n' "${domid:-?}" "${vectors:-none}"
 		printf '      last count: %s timer VIRQs, %s IPIs; %s bindings in debugfs\n' \

@@ -10,7 +10,8 @@
 #                            every 5 s also "LAB: live TIMERS IPIS" (after
 #                            making some IPIs), so that dom0 can see events
 #                            still arrive after xl save/restore
-#                            every 10 s also the event-channel bindings
+#                            every 10 s (and once at boot, before "LAB:
+#                            ready") also the event-channel bindings
 #                            from debugfs ("LAB: debugfs LINE" for each
 #                            line of xen/events/ports, then "LAB: debugfs
 #                            end N"), or "LAB: debugfs none" on a kernel
@@ -113,6 +114,7 @@ boot() {
 	say "counter timer $timer0 $timer1 $(verdict "$timer0" "$timer1")"
 	say "counter ipi $ipi0 $ipi1 $(verdict "$ipi0" "$ipi1")"
 
+	show_debugfs_ports
 	splats=$(dmesg | grep -c -E 'WARNING:|Stale IRR|BUG:|Oops|Call Trace')
 	say "splats $splats"
 	say "ready"
