@@ -112,7 +112,9 @@ makefile_at() {
 		/^endif$/ { block = 0 }
 		/events_debugfs\.o/ && step < 3 { next }
 		/tests\// && step < 4 { next }
-		{ print }
+		# Blank lines wait for the next line, so none is left at the end.
+		/^$/ { blanks++; next }
+		{ while (blanks) { print ""; blanks-- } print }
 	' "$top/$ev/Makefile"
 }
 
