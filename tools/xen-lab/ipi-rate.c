@@ -136,8 +136,9 @@ int main(int argc, char **argv)
 	end = now();
 	ipis = irqs_taken(is_ipi_row) - ipis;
 	upcalls = irqs_taken(is_upcall_row) - upcalls;
-	printf("ipi-rate: %lu round trips in %.1f s, %.0f per s, %.2f IPIs per round trip, %.2f upcalls per round trip\n",
-	       rounds, end - start, rounds / (end - start),
+	printf("ipi-rate: %lu round trips in %.1f s, %.0f per s, ", rounds, end - start,
+	       rounds / (end - start));
+	printf("%.2f IPIs per round trip, %.2f upcalls per round trip\n",
 	       rounds ? (double)ipis / rounds : 0.0,
 	       rounds ? (double)upcalls / rounds : 0.0);
 	return 0;
