@@ -10,7 +10,8 @@ have_cmd() { command -v "$1" >/dev/null 2>&1; }
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 for p in build-essential flex bison bc libelf-dev libssl-dev kmod cpio xz-utils \
-	 ccache sparse python3 qemu-system-x86 rsync linux-source-6.12 gnuplot-nox; do
+	 ccache sparse python3 qemu-system-x86 rsync linux-source-6.12 gnuplot-nox \
+	 shellcheck; do
 	have_pkg "$p" || need+=("$p")
 done
 

@@ -5,8 +5,8 @@
 # then sparse (C=2) and W=1 on drivers/xen/events/ and our arch/x86/xen
 # files, in the KUnit build directory (configured by a previous
 # `make check`), and shellcheck on every shell script we carry
-# (scripts/, tools/, .ci/run; installed from Debian when missing). Fails on
-# any finding.
+# (scripts/, tools/, .ci/run; install-deps.sh installs it). Fails on any
+# finding.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$top/build}
@@ -29,9 +29,6 @@ if [ ${#files[@]} -gt 0 ]; then
 	fi
 fi
 
-if ! command -v shellcheck >/dev/null; then
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q shellcheck >&2
-fi
 mapfile -t scripts < <(cd "$top" && {
 	git ls-files --cached --others --exclude-standard -- '*.sh' .ci/run
 	git ls-files --cached --others --exclude-standard -- scripts tools |

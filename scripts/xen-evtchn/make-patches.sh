@@ -80,11 +80,8 @@ fresh_copy() {
 		echo "$id" > "$dir/.git/xen-evtchn-base"
 	fi
 	g -C "$dir" am --abort >/dev/null 2>&1 || true
-	g -C "$dir" checkout -q -f xen-evtchn-base
-	g -C "$dir" reset -q --hard xen-evtchn-base
+	g -C "$dir" checkout -q -f -B series xen-evtchn-base
 	g -C "$dir" clean -q -fdx
-	g -C "$dir" branch -q -f series xen-evtchn-base
-	g -C "$dir" checkout -q series
 }
 
 # --- the steps ----------------------------------------------------------
@@ -153,17 +150,13 @@ EOF
 }
 
 wire_kconfig() {
-	local kc="$work/drivers/xen/Kconfig" line='source "drivers/xen/events/Kconfig"'
-	grep -qF "$line" "$kc" || sed -i "0,/^endmenu/s||$line\n\nendmenu|" "$kc"
+	"$top/scripts/xen-evtchn/prepare-tree.sh" --wire-kconfig "$work"
 }
 
 wire_docs() {
 	local idx="$work/Documentation/virt/index.rst"
 	grep -q '^   xen/index$' "$idx" || sed -i 's|^   hyperv/index$|&\n   xen/index|' "$idx"
-	local kp=Documentation/admin-guide/kernel-parameters.txt
-	python3 "$top/scripts/xen-evtchn/merge-kernel-parameters.py" "$base/$kp" \
-		"$top/Documentation/admin-guide/kernel-parameters-xen-evtchn.txt" \
-		-o "$work/$kp" >/dev/null
+	"$top/scripts/xen-evtchn/prepare-tree.sh" --merge-parameters "$work"
 }
 
 commit_step() {

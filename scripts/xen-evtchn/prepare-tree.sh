@@ -25,7 +25,9 @@
 # speak through entry points the kernel itself uses.
 #
 # Prints the path of the prepared tree on its last line. With --base it
-# only finds (and unpacks) the base tree and prints its path.
+# only finds (and unpacks) the base tree and prints its path; with
+# --wire-kconfig DIR or --merge-parameters DIR it does only step 3's
+# Kconfig line or step 4 in another copy of the base (make patches).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -152,10 +154,11 @@ merge_kernel_parameters() {
 	[ -z "$msg" ] || log "  merged our kernel parameters into $kp"
 }
 
-if [ "${1:-}" = --base ]; then
-	find_base
-	exit 0
-fi
+case ${1:-} in
+--base) find_base; exit 0 ;;
+--wire-kconfig) wire_kconfig "$2"; exit 0 ;;
+--merge-parameters) merge_kernel_parameters "$(find_base)" "$2"; exit 0 ;;
+esac
 
 variant=${XEN_EVTCHN_TREE:-ours}
 case $variant in

@@ -56,10 +56,7 @@ static void *echo(void *arg)
 	return NULL;
 }
 
-/*
- * Sum of every CPU's count on the /proc/interrupts rows that @want accepts:
- * the IPI channels, or the "HYP" row (upcalls taken on the Xen vector).
- */
+/* The IPI channels' rows, and the "HYP" row (upcalls on the Xen vector). */
 static bool is_ipi_row(const char *line)
 {
 	return strstr(line, "resched") || strstr(line, "callfunc");
@@ -70,6 +67,7 @@ static bool is_upcall_row(const char *line)
 	return !strncmp(line + strspn(line, " "), "HYP:", 4);
 }
 
+/* Sum of every CPU's count on the /proc/interrupts rows that @want accepts. */
 static unsigned long irqs_taken(bool (*want)(const char *line))
 {
 	FILE *f = fopen("/proc/interrupts", "r");
