@@ -19,7 +19,7 @@
  * slot whose unbind returned, a late-EOI slot's handler never runs again
  * before the last run sent its EOI, and when a walk ends every port and irq it
  * made is gone again (Xen's ports counted in the model, the kernel's
- * bindings on its list of all of them).
+ * bindings on its list of all of them, the peer domain's ports).
  *
  * Every operation of a walk is recorded with all of its random choices,
  * so a walk can be replayed. A failing walk is shrunk: chunks of its
@@ -174,6 +174,7 @@ struct xw_walk {
 	unsigned int seed;
 	unsigned int done;		/* operations run */
 	unsigned int ports;		/* the domain's ports not the walk's */
+	unsigned int peer_ports;	/* the peer's, when the walk began */
 	unsigned int irqs;		/* the kernel's bindings not the walk's */
 	unsigned long *states;		/* distinct slot-state vectors seen */
 	struct xw_tripwire trip;
@@ -251,7 +252,12 @@ static int xw_sender(void *data)
 			continue;
 		}
 		spin_lock(&s->lock);
-		if (s->open) {
+		/*
+		 * The pause is read again under the lock: a sender that saw
+		 * it clear above may only get the lock after xw_quiesce()
+		 * went past it, and must not send into the quiet period.
+		 */
+		if (s->open && !atomic_read(&w->pause)) {
 			atomic_inc(&s->sent);
 			/* The handler this send wakes must find the new count. */
 			smp_mb__after_atomic();
@@ -291,7 +297,11 @@ static void xw_stop_senders(struct xw_walk *w)
 			kthread_stop(w->sender[i]);
 }
 
-/* Senders hold off, and one in the middle of a send has finished it. */
+/*
+ * Senders hold off, and one in the middle of a send has finished it:
+ * senders test the flag under the slot lock, so once each lock has been
+ * taken here after the flag was set, no send can start any more.
+ */
 static void xw_quiesce(struct xw_walk *w)
 {
 	unsigned int i;
@@ -386,6 +396,63 @@ static void xw_close(struct xw_walk *w, struct xw_slot *s)
 	s->irq = 0;
 }
 
+static bool xw_movable(const struct xw_slot *s)
+{
+	return s->kind == XW_PLAIN || s->kind == XW_LATEEOI;
+}
+
+/*
+ * A lost wake-up: print what genirq, the kernel's binding and Xen hold for
+ * the slot's port (event word, the queue it was last put on, the upcall
+ * flag of its vCPU), so the log tells a dropped event from a stuck one.
+ */
+static void xw_dump_slot(struct xw_slot *s, unsigned int waited_ms)
+{
+	struct irq_desc *desc = irq_to_desc(s->irq);
+	struct xm_domain *d = xeh_live();
+	evtchn_port_t port = xw_movable(s) ? s->local : 0;
+	unsigned int vcpu, last_vcpu = 0, prio = 0;
+	struct evtchn_fifo_control_block *cb;
+	u32 *word;
+
+	pr_info("walk: lost wake-up after %u ms: %s slot, irq %d, CPU %u\n",
+		waited_ms, xw_kind_names[s->kind], s->irq, s->cpu);
+	if (desc)
+		pr_info("walk:   irq disabled %d masked %d in progress %d depth %u\n",
+			irqd_irq_disabled(&desc->irq_data),
+			irqd_irq_masked(&desc->irq_data),
+			irqd_irq_inprogress(&desc->irq_data), desc->depth);
+#ifndef XEN_EVTCHN_TEST_UPSTREAM
+	{
+		struct xen_irq_info *info = xen_info_from_irq(s->irq);
+
+		if (info) {
+			port = info->port;
+			pr_info("walk:   binding port %u CPU %u mask reasons %#x in flight %u events %lu\n",
+				info->port, info->cpu, info->mask_reasons,
+				info->in_flight, info->events);
+		}
+	}
+#endif
+	if (!port)
+		return;
+	vcpu = xm_port_notify_vcpu(d, port);
+	word = xm_fifo_event_word(d, port);
+	if (!word) {
+		pr_info("walk:   Xen: port %u 2-level pending %d, vCPU %u flag %u\n",
+			port, xen_test_irq_pending(s->irq), vcpu,
+			READ_ONCE(xm_vcpu_info(d, vcpu)->evtchn_upcall_pending));
+		return;
+	}
+	xm_fifo_last_queue(d, port, &last_vcpu, &prio);
+	cb = xm_fifo_control_block(d, last_vcpu);
+	pr_info("walk:   Xen: port %u word %#x vCPU %u; last queue %u/%u: tail %u head %u ready %#x flag %u\n",
+		port, READ_ONCE(*word), vcpu, last_vcpu, prio,
+		xm_fifo_tail(d, last_vcpu, prio), cb ? READ_ONCE(cb->head[prio]) : 0,
+		cb ? READ_ONCE(cb->ready) : 0,
+		READ_ONCE(xm_vcpu_info(d, last_vcpu)->evtchn_upcall_pending));
+}
+
 /* Every open, enabled slot's handler has seen its last send. */
 static void xw_check(struct xw_walk *w)
 {
@@ -400,11 +467,28 @@ static void xw_check(struct xw_walk *w)
 		for (waited = 0; waited < XW_QUIET_WAIT_MS &&
 		     atomic_read(&s->seen) < atomic_read(&s->sent); waited++)
 			usleep_range(1000, 1100);
-		if (atomic_read(&s->seen) < atomic_read(&s->sent))
+		if (atomic_read(&s->seen) < atomic_read(&s->sent)) {
+			if (!w->failed)
+				xw_dump_slot(s, waited);
 			xw_fail(w, i, "lost wake-up: handler never saw the last send",
 				atomic_read(&s->seen), atomic_read(&s->sent));
+		}
 	}
 	atomic_set(&w->pause, 0);
+}
+
+/*
+ * The peer domain's open ports, but for its ends of the live domain's
+ * store and console channels (a restore makes new ones).
+ */
+static unsigned int xw_peer_ports(void)
+{
+	unsigned int port, n = 0;
+
+	for (port = 1; port < xm_valid_ports(xeh_peer); port++)
+		n += xm_port_state(xeh_peer, port) != XM_PORT_FREE &&
+		     !xm_is_toolstack_peer_end(xeh_live(), port);
+	return n;
 }
 
 #ifndef XEN_EVTCHN_TEST_UPSTREAM
@@ -616,11 +700,6 @@ static void xw_suspend(struct xw_walk *w, enum xw_suspend how)
 	atomic_set(&w->pause, 0);
 }
 
-static bool xw_movable(const struct xw_slot *s)
-{
-	return s->kind == XW_PLAIN || s->kind == XW_LATEEOI;
-}
-
 static void xw_move(struct xw_walk *w, struct xw_slot *s, unsigned int cpu)
 {
 	if (!xw_movable(s) || !cpu_online(cpu))
@@ -774,6 +853,7 @@ static bool xw_run(const struct xw_step *list, unsigned int n, unsigned int s,
 	}
 	w->seed = s;
 	w->ports = xeh_bound_ports();
+	w->peer_ports = xw_peer_ports();
 	w->irqs = xw_bound_irqs();
 	w->states = states;
 	w->trip.armed = trip;
@@ -802,6 +882,10 @@ static bool xw_run(const struct xw_step *list, unsigned int n, unsigned int s,
 		xw_fail(w, 0, "late-EOI handler ran again before its EOI", early, 0);
 	if (xeh_bound_ports() != w->ports)
 		xw_fail(w, 0, "ports left bound after the walk", xeh_bound_ports(), w->ports);
+	/* Restores included: the back-ends let go of the old domain's ends. */
+	if (xw_peer_ports() != w->peer_ports)
+		xw_fail(w, 0, "peer ports left open after the walk",
+			xw_peer_ports(), w->peer_ports);
 	if (xw_bound_irqs() != w->irqs) {
 		xw_fail(w, 0, "irqs left bound after the walk", xw_bound_irqs(), w->irqs);
 		xw_dump_irqs();

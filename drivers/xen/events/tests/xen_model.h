@@ -257,6 +257,8 @@ evtchn_port_t xm_fifo_tail(struct xm_domain *d, unsigned int vcpu, unsigned int 
 void xm_fifo_last_queue(struct xm_domain *d, evtchn_port_t port,
 			unsigned int *vcpu, unsigned int *prio);
 unsigned int xm_fifo_array_pages(struct xm_domain *d);
+/* The peer's end of @d's store or console channel (spec 12)? */
+bool xm_is_toolstack_peer_end(struct xm_domain *d, evtchn_port_t peer_port);
 bool xm_fifo_has_control_block(struct xm_domain *d, unsigned int vcpu);
 /* Events Xen dropped (no control block, too many queue changes, ...). */
 unsigned long xm_fifo_lost_events(struct xm_domain *d);

@@ -649,8 +649,9 @@ struct xm_domain *xm_domain_create_boot(const struct xm_config *cfg,
  * xm_domain_destroy() - destroy a model domain
  * @d: the domain (NULL is ignored)
  *
- * Its interdomain peers see their ports closed from this side. Nothing may
- * act as one of its vCPUs any more. Process context.
+ * Its interdomain peers see their ports closed from this side, and the
+ * back-ends close their ends of its store and console channels. Nothing
+ * may act as one of its vCPUs any more. Process context.
  */
 void xm_domain_destroy(struct xm_domain *d)
 {
@@ -660,6 +661,7 @@ void xm_domain_destroy(struct xm_domain *d)
 	if (!d)
 		return;
 	raw_spin_lock_irqsave(&xm_lock, flags);
+	xm_evtchn_close_toolstack_peers(d);
 	xm_evtchn_unlink_peers(d);
 	for (i = 0; i < XM_MAX_DOMAINS; i++)
 		if (xm_domains[i] == d)

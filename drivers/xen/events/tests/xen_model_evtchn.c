@@ -201,7 +201,7 @@ void xm_evtchn_unlink_peers(struct xm_domain *d)
  * tools/libs/guest/xg_sr_restore_x86_hvm.c): a port of the guest, bound to
  * the peer domain when there is one, else waiting for it.
  */
-static u32 xm_toolstack_port(struct xm_domain *d)
+static u32 xm_toolstack_port(struct xm_domain *d, u32 *peer_port)
 {
 	struct xm_domain *peer = xm_find_locked(XM_DOMID_PEER);
 	struct xm_port *p;
@@ -222,13 +222,44 @@ static u32 xm_toolstack_port(struct xm_domain *d)
 	p = xm_bind_port(peer, pport, XM_PORT_INTERDOMAIN, 0);
 	p->remote_dom = d->domid;
 	p->remote_port = port;
+	*peer_port = pport;
 	return port;
 }
 
 void xm_evtchn_toolstack_ports(struct xm_domain *d)
 {
-	d->params[HVM_PARAM_STORE_EVTCHN] = xm_toolstack_port(d);
-	d->params[HVM_PARAM_CONSOLE_EVTCHN] = xm_toolstack_port(d);
+	u32 *peer = d->toolstack_peer_ports;
+
+	peer[0] = 0;
+	peer[1] = 0;
+	d->params[HVM_PARAM_STORE_EVTCHN] = xm_toolstack_port(d, &peer[0]);
+	d->params[HVM_PARAM_CONSOLE_EVTCHN] = xm_toolstack_port(d, &peer[1]);
+}
+
+/*
+ * spec 12: xenstored and xenconsoled unbind their end of a domain's
+ * channel when the domain dies (tools/xenstored/domain.c, destroy_domain();
+ * tools/console/daemon/io.c, shutdown_domain()) or is introduced again
+ * after a soft reset. The peer domain stands for both back-ends. An end
+ * that no longer waits for or talks to @d was reused and is left alone.
+ */
+void xm_evtchn_close_toolstack_peers(struct xm_domain *d)
+{
+	struct xm_domain *peer = xm_find_locked(XM_DOMID_PEER);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(d->toolstack_peer_ports); i++) {
+		u32 pport = d->toolstack_peer_ports[i];
+		struct xm_port *pp;
+
+		d->toolstack_peer_ports[i] = 0;
+		if (!peer || peer == d || !pport || pport >= peer->valid_ports)
+			continue;
+		pp = &peer->ports[pport];
+		if ((pp->state == XM_PORT_INTERDOMAIN || pp->state == XM_PORT_UNBOUND) &&
+		    pp->remote_dom == d->domid)
+			xm_evtchn_close_port(peer, pport);
+	}
 }
 
 /* --- raising, clearing, unmasking with the domain's ABI ------------------- */

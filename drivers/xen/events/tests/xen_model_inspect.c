@@ -286,6 +286,25 @@ unsigned int xm_fifo_array_pages(struct xm_domain *d)
 }
 
 /**
+ * xm_is_toolstack_peer_end() - is a peer port the back-ends' end of one of
+ *	@d's store and console channels?
+ * @d: the domain the toolstack made the channels for
+ * @peer_port: a port of the peer domain
+ *
+ * Return: true if the toolstack bound @peer_port for @d's xenstore or
+ * console channel when it created or restored @d.
+ */
+bool xm_is_toolstack_peer_end(struct xm_domain *d, evtchn_port_t peer_port)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(d->toolstack_peer_ports); i++)
+		if (peer_port && READ_ONCE(d->toolstack_peer_ports[i]) == peer_port)
+			return true;
+	return false;
+}
+
+/**
  * xm_fifo_has_control_block() - has the vCPU a FIFO control block?
  * @d: the domain
  * @vcpu: the vCPU

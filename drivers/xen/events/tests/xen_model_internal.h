@@ -109,6 +109,12 @@ struct xm_domain {
 	 * scan skip the long taken prefix of a domain with 100k ports.
 	 */
 	unsigned int free_hint;
+	/*
+	 * The peer domain's ends of the xenstore and console channels the
+	 * toolstack made for this domain (0: none), which the back-ends
+	 * close when this domain dies or is reset.
+	 */
+	u32 toolstack_peer_ports[2];
 	/* xm_fail_init_control(): EVTCHNOP_init_control for one vCPU fails. */
 	unsigned int fail_init_vcpu;
 	int fail_init_err;
@@ -183,6 +189,7 @@ void xm_evtchn_close_port(struct xm_domain *d, u32 port);
 void xm_evtchn_reset_domain(struct xm_domain *d);
 void xm_evtchn_unlink_peers(struct xm_domain *d);
 void xm_evtchn_toolstack_ports(struct xm_domain *d);
+void xm_evtchn_close_toolstack_peers(struct xm_domain *d);
 bool xm_port_usable(const struct xm_port *p);
 void xm_raise_if_usable(struct xm_domain *d, unsigned int vcpu, u32 port);
 void xm_raise(struct xm_domain *d, unsigned int vcpu, u32 port);

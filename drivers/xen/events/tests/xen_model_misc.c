@@ -235,7 +235,11 @@ void xm_restore_locked(struct xm_domain *d, const struct xm_config *cfg,
 	u64 store_pfn = d->params[HVM_PARAM_STORE_PFN];
 	u64 console_pfn = d->params[HVM_PARAM_CONSOLE_PFN];
 
-	/* The old domain dies: its peers see their channels closed. */
+	/*
+	 * The old domain dies: its peers see their channels closed, and the
+	 * back-ends close their ends of its store and console channels.
+	 */
+	xm_evtchn_close_toolstack_peers(d);
 	xm_evtchn_unlink_peers(d);
 	xm_domain_setup_state(d, cfg, new_domid);
 	d->params[HVM_PARAM_STORE_PFN] = store_pfn;
@@ -255,6 +259,7 @@ void xm_restore_locked(struct xm_domain *d, const struct xm_config *cfg,
  */
 void xm_soft_reset_locked(struct xm_domain *d)
 {
+	xm_evtchn_close_toolstack_peers(d);
 	xm_evtchn_reset_domain(d);
 	xm_drop_vcpu_info(d);
 	xm_unmap_shared_info(d, true);
