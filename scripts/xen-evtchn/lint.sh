@@ -5,8 +5,8 @@
 # then sparse (C=2) and W=1 on drivers/xen/events/ and our arch/x86/xen
 # files, in the KUnit build directory (configured by a previous
 # `make check`), and shellcheck on every shell script we carry
-# (scripts/, tools/, .ci/run; install-deps.sh installs it). Fails on any
-# finding.
+# (scripts/, tools/, .ci/run; install-deps.sh installs it), and that every
+# KUnit suite's name matches its file (below). Fails on any finding.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$top/build}
@@ -47,6 +47,33 @@ elif [ ${#scripts[@]} -gt 0 ]; then
 		echo "lint: shellcheck clean (${#scripts[@]} scripts)"
 	fi
 fi
+
+# A suite is found from its file: every KUnit suite's name contains the
+# topic of the file that defines it (the file name without xen_evtchn_ or
+# xen_model_ and _test.c), e.g. xen_evtchn_scenario_core_test.c defines
+# xen_evtchn_scenario_core_*, xen_evtchn_walk_test.c xen_evtchn_abi_walk.
+for f in "$top"/drivers/xen/events/tests/*_test.c "$top"/drivers/xen/events/tests/*selftest.c; do
+	[ -f "$f" ] || continue
+	topic=$(basename "$f" .c)
+	topic=${topic%_test}
+	topic=${topic#xen_evtchn_}
+	topic=${topic#xen_model_}
+	names=$(sed -nE -e 's/^[[:space:]]*\.name[[:space:]]*=[[:space:]]*"([a-z0-9_]+)".*/\1/p' \
+			-e 's/^[A-Z_]+_SUITE\([a-z0-9_]+, "([a-z0-9_]+)".*/\1/p' "$f")
+	if [ -z "$names" ]; then
+		echo "lint: ${f#"$top"/}: no KUnit suite found" >&2
+		rc=1
+	fi
+	for n in $names; do
+		case $n in
+		*"$topic"*) ;;
+		*)
+			echo "lint: ${f#"$top"/}: suite $n does not name the file's topic '$topic'" >&2
+			rc=1
+			;;
+		esac
+	done
+done
 
 if [ -f "$build/kunit/.config" ]; then
 	export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-evtchn/ccache}

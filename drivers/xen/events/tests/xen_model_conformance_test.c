@@ -12,7 +12,7 @@
  * vcpu_info, FIFO control blocks and event arrays). The model's inspection
  * API is used only for state Xen keeps to itself.
  *
- * A second suite, xen_model_seam, checks the hypercall seam itself.
+ * A second suite, xen_model_conformance_seam, checks the hypercall seam itself.
  */
 #include <kunit/test.h>
 #include <linux/bitops.h>
@@ -2995,7 +2995,7 @@ static struct kunit_case xms_cases[] = {
 };
 
 static struct kunit_suite xms_suite = {
-	.name = "xen_model_seam",
+	.name = "xen_model_conformance_seam",
 	.test_cases = xms_cases,
 };
 

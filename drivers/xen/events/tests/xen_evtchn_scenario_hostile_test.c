@@ -9,7 +9,7 @@
  *
  * The FIFO ABI's forged queues (links out of range, loops, HEAD at the
  * port itself, at a masked or an unbound port) are in xen_evtchn_fifo,
- * storms in xen_evtchn_scenario_storm; Documentation/virt/xen/
+ * storms in xen_evtchn_scenario_core_storm; Documentation/virt/xen/
  * evtchn-model.rst lists them all.
  */
 #include <kunit/test.h>

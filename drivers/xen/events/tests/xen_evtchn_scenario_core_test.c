@@ -1349,10 +1349,10 @@ static struct kunit_case xec_limit_cases[] = {
 		.test_cases = cases,			\
 	}
 
-XEC_SUITE(xec_kind_suite, "xen_evtchn_scenario_kinds", xec_kind_cases);
-XEC_SUITE(xec_storm_suite, "xen_evtchn_scenario_storm", xec_storm_cases);
-XEC_SUITE(xec_hotplug_suite, "xen_evtchn_scenario_hotplug", xec_hotplug_cases);
-XEC_SUITE(xec_limit_suite, "xen_evtchn_scenario_limits", xec_limit_cases);
+XEC_SUITE(xec_kind_suite, "xen_evtchn_scenario_core_kinds", xec_kind_cases);
+XEC_SUITE(xec_storm_suite, "xen_evtchn_scenario_core_storm", xec_storm_cases);
+XEC_SUITE(xec_hotplug_suite, "xen_evtchn_scenario_core_hotplug", xec_hotplug_cases);
+XEC_SUITE(xec_limit_suite, "xen_evtchn_scenario_core_limits", xec_limit_cases);
 
 kunit_test_suites(&xec_kind_suite, &xec_storm_suite, &xec_hotplug_suite,
 		  &xec_limit_suite);
