@@ -20,6 +20,8 @@
 #   make patches    - our files as a patch series against the base tree
 #                     (build/patches/), checked: checkpatch --strict,
 #                     git am on a fresh base, every step builds
+#   make results    - Documentation/virt/xen/results.rst from the reports
+#                     the last runs left in build/
 #   make tree       - only prepare build/tree (base tree + our files)
 #
 # KSRC=/path/to/linux-6.12 uses your own tree as the base instead of
@@ -31,7 +33,7 @@ BUILD ?= $(TOP)/build
 JOBS ?= $(shell nproc)
 export BUILD KSRC JOBS
 
-.PHONY: all tree deps kernel check check-kcsan check-cpus run smoke xen-check xen-soak xen-bench lint compat \
+.PHONY: all tree deps kernel check check-kcsan check-cpus run smoke xen-check xen-soak xen-bench lint compat results \
 	compare bench patches clean
 
 all: check
@@ -83,6 +85,9 @@ bench: deps
 
 patches: deps
 	@scripts/xen-evtchn/make-patches.sh
+
+results:
+	@scripts/xen-evtchn/results.sh
 
 clean:
 	rm -rf $(BUILD)/kunit $(BUILD)/kunit-kcsan $(BUILD)/kernel $(BUILD)/kernel-upstream $(BUILD)/lab \

@@ -26,6 +26,8 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=scripts/xen-evtchn/lib.sh
+. "$top/scripts/xen-evtchn/lib.sh"
 build=${BUILD:-$top/build}
 outdir=$build/bench
 jobs=${JOBS:-$(nproc)}
@@ -79,4 +81,5 @@ rc=$?
 # shellcheck disable=SC2086 # one word per side
 python3 "$top/scripts/xen-evtchn/bench-table.py" "$outdir" $sides || rc=1
 echo "bench: $(($(date +%s) - start)) s"
+xe_stamp "$top" "$outdir/stamp" $(($(date +%s) - start))
 exit "$rc"

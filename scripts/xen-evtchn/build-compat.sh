@@ -36,6 +36,8 @@ debian_config=/usr/src/linux-config-6.12/config.amd64_none_amd64.xz
 export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-evtchn/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 
+# shellcheck source=scripts/xen-evtchn/lib.sh
+. "$top/scripts/xen-evtchn/lib.sh"
 log() { echo "build-compat: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
@@ -59,14 +61,7 @@ arm64_groups=(
 skip_options='^(NETXEN_NIC|KVM_XEN|XEN_EVTCHN_KUNIT_TEST)$'
 
 install_pkgs() {
-	local p need=()
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-			need+=("$p")
-	done
-	[ ${#need[@]} -eq 0 ] && return 0
-	log "apt-get install ${need[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >&2
+	xe_install_missing build-compat "$@"
 }
 
 # kmake SRC OUTDIR ARCH make-args...

@@ -28,6 +28,8 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=scripts/xen-evtchn/lib.sh
+. "$top/scripts/xen-evtchn/lib.sh"
 build=${BUILD:-$top/build}
 outdir=$build/compare
 jobs=${JOBS:-$(nproc)}
@@ -104,4 +106,5 @@ rc=$?
 python3 "$top/scripts/xen-evtchn/compare-table.py" "$outdir" \
 	"$top/scripts/xen-evtchn/compare-reasons.txt" $sides || rc=1
 echo "compare: $(($(date +%s) - start)) s"
+xe_stamp "$top" "$outdir/stamp" $(($(date +%s) - start))
 exit "$rc"

@@ -81,6 +81,8 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=scripts/xen-evtchn/lib.sh
+. "$top/scripts/xen-evtchn/lib.sh"
 build=${BUILD:-$top/build}
 out="$build/kunit"
 # KUNIT_KCSAN=1 (make check-kcsan): a second test kernel with KCSAN in
@@ -143,7 +145,7 @@ m-enosys-off|xen_model=2l xen.fifo_events=0|xen_evtchn_matrix*
 m-eopnotsupp-off|xen_model=nofifo=EOPNOTSUPP xen_fifo_events=0|xen_evtchn_matrix*
 m-cpu0-enomem-off|xen_model=fifo,failinit=0:ENOMEM xen.fifo_events=0|xen_evtchn_matrix*
 m-cpu2-enomem-off|xen_model=fifo,failinit=2:ENOMEM xen_fifo_events=0|xen_evtchn_matrix*
-1cpu|xen_model=fifo,percpu|xen_evtchn_scenario_storm*|1'
+1cpu|xen_model=fifo,percpu|xen_evtchn_scenario_core_storm*|1'
 default_boots_all=$default_boots
 # The 100,000-port boot takes about 4 minutes under TCG (almost all of it
 # the kernel's per-irq setup: descriptors, /proc and sysfs entries, with
@@ -254,6 +256,10 @@ while IFS='|' read -r name kargs glob boot_smp; do
 done <<<"$boots"
 end=$(date +%s)
 
+# What follows is the report, kept as report.txt for make results.
+exec 3>&1 > >(tee "$out/report.txt")
+report_tee=$!
+
 # Every suite built into the test kernel must run in some boot: a suite
 # that no boot's filter matches would otherwise pass by never running.
 # Only for the default boots (a chosen list may leave suites out on purpose).
@@ -335,6 +341,33 @@ fi
 # The random walks: one line per boot.
 grep -ho 'walk: [0-9].*' "$out"/test-*.log 2>/dev/null | sed 's/^/run-kunit: /'
 
+# The failed cases last, where a CI log's tail shows them: each with the
+# first lines it printed (assertions, the walk's shrunk list).
+for f in "$out"/kunit-run-*.txt; do
+	[ -f "$f" ] || continue
+	name=${f##*/kunit-run-}
+	awk -v boot="${name%.txt}" '
+		{ sub(/^\[[0-9:]+\] /, "") }
+		/^=+ .* =+$/ || /^\[(PASSED|SKIPPED)\]/ { n = 0; next }
+		/^\[(FAILED|CRASHED)\]/ {
+			print "run-kunit: boot \x27" boot "\x27: " $0
+			for (i = 0; i < n; i++)
+				print "    " buf[i]
+			n = 0
+			next
+		}
+		# What the case printed (kunit.py shows it as "# ...", the
+		# message of an assertion on the lines after it), not the kernel
+		# messages that came in between.
+		(/^[[:space:]]*# / || more-- > 0) && n < 16 { buf[n++] = $0 }
+		/(EXPECTATION|ASSERTION) FAILED/ { more = 2 }
+	' "$f"
+done
+
 echo "run-kunit: kernel $(cat "$build/kernel-version" 2>/dev/null), -smp $(awk -F'|' -v d="$smp" 'NF { print ($4 == "" ? d : $4) }' <<<"$boots" | sort -un | paste -sd,), $((end - start)) s"
 echo "kunit: $passed passed, $((failed + crashed)) failed, $skipped skipped"
+xe_stamp "$top" "$out/stamp" $((end - start))
+# The whole report on the terminal before this script ends.
+exec 1>&3 3>&-
+wait "$report_tee"
 exit "$rc"

@@ -68,6 +68,8 @@
 # (check: leave out the cross-kernel
 # hibernation cells, ours-hibx and upstream-hibx),
 # LAB_PLAN="ID KERNEL VCPUS MODE;..." (own scenario list, see dom0-run.sh),
+# LAB_PRINT_PLAN=1 (print the scenarios and stop; they come from the
+# table tools/xen-lab/scenarios, LAB_PLAN replaces them),
 # LAB_DOM0_LIMIT (seconds allowed from QEMU start to dom0 ready, 420),
 # LAB_IDLE_LIMIT (seconds without a new result line before QEMU is
 # considered stuck and stopped, 480).
@@ -124,6 +126,8 @@ flakes=0
 reruns=0
 last_serial=/dev/null
 
+# shellcheck source=scripts/xen-evtchn/lib.sh
+. "$top/scripts/xen-evtchn/lib.sh"
 log() { echo "xen-lab: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
@@ -139,18 +143,9 @@ usage() {
 # --- host tools -----------------------------------------------------------
 
 ensure_tools() {
-	local need=() p
-	have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-	for p in qemu-system-x86 debootstrap e2fsprogs busybox-static cpio gzip \
-		 xz-utils kmod coreutils; do
-		have_pkg "$p" || need+=("$p")
-	done
-	[ ${#need[@]} -eq 0 ] && return 0
-	[ "$(id -u)" -eq 0 ] || die "missing ${need[*]}; run as root or install them"
-	log "apt-get install ${need[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y -q "${need[@]}" >&2 ||
-		{ apt-get update -q >&2 && apt-get install -y -q "${need[@]}" >&2; }
+	xe_install_missing xen-lab qemu-system-x86 debootstrap e2fsprogs \
+		busybox-static cpio gzip xz-utils kmod coreutils ||
+		die "host tools missing"
 }
 
 # The Debian mirror: $LAB_MIRROR, else the first Debian URI of the host's
@@ -702,67 +697,67 @@ print_comparison() {
 
 # --- main -----------------------------------------------------------------
 
-main() {
-	local mode=${1:-} plan=() kernels=(ours) rc=0 v
-	case $mode in
-	run) plan=("ours-1v ours 1 plain" "ours-2v ours 2 plain") ;;
-	smoke)
-		for v in ${LAB_SMOKE_VCPUS:-1 2}; do
-			plan+=("ours-${v}v ours $v plain")
-		done ;;
-	check)
-		kernels=(ours)
-		[ "${LAB_UPSTREAM:-1}" = 0 ] || kernels+=(upstream)
-		for v in "${kernels[@]}"; do
-			plan+=("$v-1v $v 1 plain fifo"
-			       "$v-2v $v 2 saverestore fifo"
-			       "$v-2lmod $v 2 saverestore 2l xen.fifo_events=0"
-			       "$v-2lalt $v 1 plain 2l xen_fifo_events=0"
-			       "$v-sr3 $v 2 saverestore3 fifo"
-			       "$v-chk $v 2 checkpoint fifo")
-			[ "${LAB_HVM:-1}" = 0 ] ||
-				plan+=("$v-hvm $v 2 hvm fifo")
-			[ "${LAB_SOAK:-1}" = 0 ] ||
-				plan+=("$v-soak $v 2 soak fifo")
-			[ "${LAB_HIBERNATE:-1}" = 0 ] ||
-				plan+=("$v-hibsame $v 1 hibsame fifo"
-				       "$v-hibdiff $v 1 hibfifo 2l xen.fifo_events=0"
-				       "$v-hib2v $v 2 hibsame fifo"
-				       "$v-hibrev $v 1 hibboot fifo xen.fifo_events=0"
-				       "$v-hib2vdiff $v 2 hibfifo 2l xen.fifo_events=0"
-				       "$v-hib2vrev $v 2 hibboot fifo xen.fifo_events=0")
+# gate_open GATE: every switch of GATE (comma-separated names, or -) is
+# unset or not 0.
+gate_open() {
+	local g
+	[ "$1" = - ] && return 0
+	for g in ${1//,/ }; do
+		[ "${!g:-1}" != 0 ] || return 1
+	done
+}
+
+# plan_lines TARGET KERNEL...: the scenarios of tools/xen-lab/scenarios
+# for make TARGET, each "ID KERNEL VCPUS MODE [ABI [ARGS]]" as
+# dom0-run.sh takes them, for the kernels given.
+plan_lines() {
+	local target=$1 rounds=1 round suffix v t gate id kernel vcpus smode abi args
+	shift
+	[ "$target" = bench ] && rounds=${LAB_BENCH_ROUNDS:-1}
+	if [ "$target" = smoke ] && [ -n "${LAB_SMOKE_VCPUS:-}" ]; then
+		for v in $LAB_SMOKE_VCPUS; do
+			echo "ours-${v}v ours $v plain"
 		done
-		# Cross-kernel handovers, with both kernels in the run.
-		if [ "${LAB_HIBERNATE:-1}" != 0 ] && [ "${LAB_UPSTREAM:-1}" != 0 ] &&
-		   [ "${LAB_CROSS:-1}" != 0 ]; then
-			plan+=("ours-hibx ours/upstream 1 hibsame fifo"
-			       "upstream-hibx upstream/ours 1 hibsame fifo")
-		fi ;;
-	soak)
-		kernels=(ours)
-		[ "${LAB_UPSTREAM:-1}" = 0 ] || kernels+=(upstream)
-		for v in "${kernels[@]}"; do
-			plan+=("$v-soak $v 2 soak fifo")
-		done ;;
-	bench)
-		# LAB_BENCH_ROUNDS rounds, the kernels taking turns, so that a
-		# slow spell of the nested host does not land on one side only.
-		kernels=(ours)
-		[ "${LAB_UPSTREAM:-1}" = 0 ] || kernels+=(upstream)
-		local round suffix
-		for round in $(seq 1 "${LAB_BENCH_ROUNDS:-1}"); do
-			suffix=$([ "$round" = 1 ] || echo "$round")
-			for v in "${kernels[@]}"; do
-				plan+=("$v-bench$suffix $v 2 bench fifo")
-			done
-		done ;;
+		return 0
+	fi
+	for round in $(seq 1 "$rounds"); do
+		suffix=$([ "$round" = 1 ] || echo "$round")
+		for v in "$@"; do
+			while read -r t gate id kernel vcpus smode abi args; do
+				{ [ "$t" = "$target" ] && [ "$kernel" = each ]; } || continue
+				gate_open "$gate" || continue
+				[ "$abi" != - ] || abi=
+				echo "$v-$id$suffix $v $vcpus $smode${abi:+ $abi}${args:+ $args}"
+			done < <(grep -v '^#' "$top/tools/xen-lab/scenarios")
+		done
+	done
+	while read -r t gate id kernel vcpus smode abi args; do
+		{ [ "$t" = "$target" ] && [ "$kernel" != each ]; } || continue
+		gate_open "$gate" || continue
+		[ "$abi" != - ] || abi=
+		echo "$id $kernel $vcpus $smode${abi:+ $abi}${args:+ $args}"
+	done < <(grep -v '^#' "$top/tools/xen-lab/scenarios")
+}
+
+main() {
+	local mode=${1:-} plan=() kernels=(ours) rc=0 target v
+	case $mode in
+	run | smoke) target=$mode ;;
+	check | soak | bench)
+		target=$mode
+		[ "${LAB_UPSTREAM:-1}" = 0 ] || kernels+=(upstream) ;;
 	image | dom0) kernels=() ;;
 	*) usage ;;
 	esac
+	[ -z "${target:-}" ] || mapfile -t plan < <(plan_lines "$target" "${kernels[@]}")
 	if [ -n "${LAB_PLAN:-}" ]; then
 		IFS=';' read -r -a plan <<<"$LAB_PLAN"
 		kernels=(ours)
 		grep -q upstream <<<"$LAB_PLAN" && kernels+=(upstream)
+	fi
+	if [ "${LAB_PRINT_PLAN:-0}" = 1 ]; then
+		printf '%s\n' ${plan[@]+"${plan[@]}"}
+		return 0
 	fi
 
 	ensure_tools
@@ -792,11 +787,14 @@ main() {
 	log "booting Xen in QEMU (TCG, 1 CPU); serial log in $labdir"
 	run_lab ${plan[@]+"${plan[@]}"} || rc=1
 	collect_results "$last_serial"
-	print_summary
-	case $mode in
-	check | soak | bench) print_comparison ;;
-	run | smoke) print_overview "$last_serial" ;;
-	esac
+	# The report is also kept, for make results (results.sh).
+	{
+		print_summary
+		case $mode in
+		check | soak | bench) print_comparison ;;
+		run | smoke) print_overview "$last_serial" ;;
+		esac
+	} | tee "$labdir/report-$mode.txt"
 	local reported
 	reported=$(grep -c '^LABS: ' "$labdir/lab-lines.txt" || true)
 	if [ "$reported" -ne ${#plan[@]} ]; then
@@ -807,7 +805,8 @@ main() {
 	[ "$upcall_failures" -eq 0 ] || rc=1
 	echo "xen-lab $mode: $([ $rc -eq 0 ] && echo PASS || echo FAIL)" \
 	     "(${#plan[@]} scenario(s), $failures failed, $reruns re-run(s)," \
-	     "$flakes flake(s)); logs in $labdir"
+	     "$flakes flake(s)); logs in $labdir" | tee -a "$labdir/report-$mode.txt"
+	xe_stamp "$top" "$labdir/stamp-$mode" "$SECONDS"
 	return $rc
 }
 
