@@ -32,6 +32,7 @@
 #include <xen/interface/event_channel.h>
 #include "../events_internal.h"
 #include "xen_model.h"
+#include "xen_evtchn_hvm_util.h"
 
 #define XEF_WAIT_MS		3000
 #define XEF_POLL_MS		2
@@ -82,14 +83,7 @@ struct xef_hold {
 	atomic_t state;		/* 0 queued, 1 holding, 2 released */
 };
 
-static struct xm_domain *xef_peer;
-
 /* --- helpers ----------------------------------------------------------- */
-
-static struct xm_domain *xef_live(void)
-{
-	return xm_live_domain();
-}
 
 static irqreturn_t xef_handler(int irq, void *dev_id)
 {
@@ -110,43 +104,22 @@ static irqreturn_t xef_handler(int irq, void *dev_id)
 	return IRQ_HANDLED;
 }
 
-static int xef_peer_op(unsigned int cmd, void *arg)
-{
-	int rc;
-
-	xm_enter(xef_peer, 0);
-	rc = HYPERVISOR_event_channel_op(cmd, arg);
-	xm_leave();
-	return rc;
-}
-
 static void xef_peer_send(struct kunit *test, struct xef_chan *c)
 {
 	struct evtchn_send send = { .port = c->remote };
 
-	KUNIT_EXPECT_EQ_MSG(test, xef_peer_op(EVTCHNOP_send, &send), 0,
+	KUNIT_EXPECT_EQ_MSG(test, xeh_peer_op(EVTCHNOP_send, &send), 0,
 			    "peer send on port %u", c->remote);
 }
 
 static void xef_open(struct kunit *test, struct xef_chan *c, int tag, bool lateeoi)
 {
-	struct evtchn_alloc_unbound au = {
-		.dom = DOMID_SELF,
-		.remote_dom = xm_domain_id(xef_peer),
-	};
-	struct evtchn_bind_interdomain bi = {};
-
 	memset(c, 0, sizeof(*c));
 	c->tag = tag;
 	c->last_cpu = -1;
 	c->irq = -1;
 	c->lateeoi = lateeoi;
-	KUNIT_ASSERT_EQ(test, HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0);
-	c->local = au.port;
-	bi.remote_dom = xm_domain_id(xef_live());
-	bi.remote_port = c->local;
-	KUNIT_ASSERT_EQ(test, xef_peer_op(EVTCHNOP_bind_interdomain, &bi), 0);
-	c->remote = bi.local_port;
+	KUNIT_ASSERT_EQ(test, xeh_peer_pair(&c->local, &c->remote), 0);
 	if (lateeoi)
 		c->irq = bind_evtchn_to_irqhandler_lateeoi(c->local, xef_handler, 0,
 							   "xef", c);
@@ -162,7 +135,7 @@ static void xef_close(struct xef_chan *c)
 	if (c->irq > 0)
 		unbind_from_irqhandler(c->irq, c);
 	c->irq = -1;
-	xef_peer_op(EVTCHNOP_close, &cl);
+	xeh_peer_op(EVTCHNOP_close, &cl);
 }
 
 static bool xef_wait_atomic(atomic_t *v, int n)
@@ -190,24 +163,24 @@ static void xef_expect_hits(struct kunit *test, struct xef_chan *c, int n)
 
 static u32 xef_word(evtchn_port_t port)
 {
-	u32 *w = xm_fifo_event_word(xef_live(), port);
+	u32 *w = xm_fifo_event_word(xeh_live(), port);
 
 	return w ? READ_ONCE(*w) : U32_MAX;
 }
 
 static void xef_word_or(evtchn_port_t port, u32 bits)
 {
-	atomic_or(bits, (atomic_t *)xm_fifo_event_word(xef_live(), port));
+	atomic_or(bits, (atomic_t *)xm_fifo_event_word(xeh_live(), port));
 }
 
 static void xef_word_andnot(evtchn_port_t port, u32 bits)
 {
-	atomic_andnot(bits, (atomic_t *)xm_fifo_event_word(xef_live(), port));
+	atomic_andnot(bits, (atomic_t *)xm_fifo_event_word(xeh_live(), port));
 }
 
 static unsigned long xef_unmask_calls(void)
 {
-	return xm_call_count(xef_live(), __HYPERVISOR_event_channel_op, EVTCHNOP_unmask);
+	return xm_call_count(xeh_live(), __HYPERVISOR_event_channel_op, EVTCHNOP_unmask);
 }
 
 static void xef_hold_fn(struct work_struct *work)
@@ -315,9 +288,9 @@ static void xef_queue_consumed_in_order(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, xen_set_irq_priority(c[i].irq, XEF_ORDER_PRIO), 0);
 	}
 	cpu = xef_park(test, &h, all, XEF_NR_LOW);
-	cb = xm_fifo_control_block(xef_live(), cpu);
+	cb = xm_fifo_control_block(xeh_live(), cpu);
 	KUNIT_ASSERT_NOT_NULL(test, cb);
-	tail = xm_fifo_tail(xef_live(), cpu, XEF_ORDER_PRIO);
+	tail = xm_fifo_tail(xeh_live(), cpu, XEF_ORDER_PRIO);
 	for (i = 0; i < XEF_NR_LOW; i++)
 		xef_peer_send(test, &c[i]);
 	KUNIT_EXPECT_TRUE_MSG(test, READ_ONCE(cb->ready) & BIT(XEF_ORDER_PRIO),
@@ -368,7 +341,7 @@ static void xef_high_priority_first(struct kunit *test)
 	xef_open(test, &high, 0, false);
 	high.order = &order;
 	KUNIT_EXPECT_EQ(test, xen_set_irq_priority(high.irq, XEN_IRQ_PRIORITY_MAX), 0);
-	KUNIT_EXPECT_EQ(test, xm_fifo_priority(xef_live(), high.local),
+	KUNIT_EXPECT_EQ(test, xm_fifo_priority(xeh_live(), high.local),
 			(unsigned int)XEN_IRQ_PRIORITY_MAX);
 	BUILD_BUG_ON(ARRAY_SIZE(all) != XEF_NR_LOW + 1);
 	xef_park(test, &h, all, ARRAY_SIZE(all));
@@ -484,8 +457,8 @@ static void xef_rebind_while_linked(struct kunit *test)
 	xef_peer_send(test, &c);
 	KUNIT_EXPECT_TRUE(test, xef_word(c.local) & XEF_LINKED);
 	KUNIT_EXPECT_EQ(test, irq_set_affinity(c.irq, cpumask_of(new_cpu)), 0);
-	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xef_live(), c.local), new_cpu);
-	xm_fifo_last_queue(xef_live(), c.local, &vcpu, &prio);
+	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xeh_live(), c.local), new_cpu);
+	xm_fifo_last_queue(xeh_live(), c.local, &vcpu, &prio);
 	KUNIT_EXPECT_EQ_MSG(test, vcpu, old_cpu, "queue of the linked event");
 	KUNIT_EXPECT_EQ(test, atomic_read(&c.hits), 0);
 	xef_unpark(&h);
@@ -516,7 +489,7 @@ static void xef_sender_fn(struct work_struct *work)
 
 	while (ktime_before(ktime_get(), end)) {
 		atomic_inc(&s->sent);
-		s->rc |= xef_peer_op(EVTCHNOP_send, &send);
+		s->rc |= xeh_peer_op(EVTCHNOP_send, &send);
 		udelay(i++ % 7);
 		if (!(i % 64))
 			cond_resched();
@@ -532,7 +505,7 @@ static void xef_sender_fn(struct work_struct *work)
 static void xef_unmask_races_with_pending(struct kunit *test)
 {
 	unsigned long link_errors = xen_evtchn_fifo_link_errors();
-	unsigned long lost = xm_fifo_lost_events(xef_live());
+	unsigned long lost = xm_fifo_lost_events(xeh_live());
 	unsigned int self, handler_cpu, sender_cpu, cpu;
 	struct xef_sender s = {};
 	struct xef_chan c;
@@ -567,7 +540,7 @@ static void xef_unmask_races_with_pending(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, xef_word(c.local) & (XEF_PENDING | XEF_MASKED | XEF_LINKED),
 			    0U, "word %#x", xef_word(c.local));
 	KUNIT_EXPECT_EQ(test, xen_evtchn_fifo_link_errors(), link_errors);
-	KUNIT_EXPECT_EQ(test, xm_fifo_lost_events(xef_live()), lost);
+	KUNIT_EXPECT_EQ(test, xm_fifo_lost_events(xeh_live()), lost);
 	c.sent = NULL;
 	xef_peer_send(test, &c);
 	xef_expect_hits(test, &c, hits + 1);
@@ -594,7 +567,7 @@ static void xef_trigger_unpark(struct kunit *test, struct xef_hold *h, struct xe
 /* HEAD of @cpu's lowest-priority queue is @port, and READY says so. */
 static void xef_forge_lowest_head(struct kunit *test, unsigned int cpu, evtchn_port_t port)
 {
-	struct evtchn_fifo_control_block *cb = xm_fifo_control_block(xef_live(), cpu);
+	struct evtchn_fifo_control_block *cb = xm_fifo_control_block(xeh_live(), cpu);
 	unsigned int q = EVTCHN_FIFO_PRIORITY_MIN;
 
 	KUNIT_ASSERT_NOT_NULL(test, cb);
@@ -719,7 +692,7 @@ static void xef_forged_head_case(struct kunit *test, enum xef_head kind)
 	unsigned long strays = xen_evtchn_stray_events();
 	struct evtchn_alloc_unbound au = {
 		.dom = DOMID_SELF,
-		.remote_dom = xm_domain_id(xef_peer),
+		.remote_dom = xm_domain_id(xeh_peer),
 	};
 	struct xef_chan a, trigger;
 	struct xef_chan *const all[] = { &a, &trigger };
@@ -733,7 +706,7 @@ static void xef_forged_head_case(struct kunit *test, enum xef_head kind)
 	if (kind == XEF_HEAD_UNBOUND) {
 		KUNIT_ASSERT_EQ(test, HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0);
 		target = au.port;
-		KUNIT_ASSERT_NOT_NULL(test, xm_fifo_event_word(xef_live(), target));
+		KUNIT_ASSERT_NOT_NULL(test, xm_fifo_event_word(xeh_live(), target));
 	}
 	if (kind == XEF_HEAD_MASKED)
 		disable_irq(a.irq);
@@ -847,29 +820,11 @@ static void xef_same_domain_rescan_ignores_old_heads(struct kunit *test)
 
 /* --- suite xen_evtchn_fifo ------------------------------------------------------- */
 
-static int xef_suite_init(struct kunit_suite *suite)
-{
-	struct xm_config cfg;
-
-	if (!xm_booted_on_model())
-		return 0;
-	xm_config_default(&cfg);
-	cfg.is_control = true;
-	xef_peer = xm_domain_create(&cfg, XM_DOMID_PEER);
-	return xef_peer ? 0 : -ENOMEM;
-}
-
-static void xef_suite_exit(struct kunit_suite *suite)
-{
-	xm_domain_destroy(xef_peer);
-	xef_peer = NULL;
-}
-
 static int xef_test_init(struct kunit *test)
 {
-	if (!xm_booted_on_model() || !xef_peer)
+	if (!xm_booted_on_model() || !xeh_peer)
 		kunit_skip(test, "needs a boot with xen_model=...");
-	KUNIT_ASSERT_TRUE_MSG(test, xen_fifo_events && xm_is_fifo(xef_live()),
+	KUNIT_ASSERT_TRUE_MSG(test, xen_fifo_events && xm_is_fifo(xeh_live()),
 			      "needs a FIFO boot");
 	KUNIT_ASSERT_GE_MSG(test, num_online_cpus(), 2U, "needs -smp 2 or more");
 	return 0;
@@ -895,8 +850,8 @@ static struct kunit_case xef_cases[] = {
 
 static struct kunit_suite xef_suite = {
 	.name = "xen_evtchn_fifo",
-	.suite_init = xef_suite_init,
-	.suite_exit = xef_suite_exit,
+	.suite_init = xeh_suite_init,
+	.suite_exit = xeh_suite_exit,
 	.init = xef_test_init,
 	.test_cases = xef_cases,
 };
@@ -1110,7 +1065,7 @@ static void xef_scale_deliver_once_each(struct kunit *test)
 			    "ports bound by the cases before");
 	base = kvcalloc(s->nr, sizeof(*base), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, base);
-	pages = xm_fifo_array_pages(xef_live());
+	pages = xm_fifo_array_pages(xeh_live());
 	KUNIT_EXPECT_GE_MSG(test, pages * 1024U, s->port[s->nr - 1] + 1,
 			    "array pages %u", pages);
 	/* The bind of each pair raised its second port once (spec 4.2). */

@@ -196,16 +196,30 @@ void xeh_close(struct xeh_chan *c)
 	xeh_peer_op(EVTCHNOP_close, &cl);
 }
 
-bool xeh_wait_hits(struct xeh_chan *c, int n)
+/**
+ * xeh_wait_count() - wait for a handler's counter to reach a value
+ * @count: the counter (the handler increments it)
+ * @n: the value waited for
+ *
+ * Polls every XEH_POLL_MS for XEH_WAIT_MS at most.
+ *
+ * Return: true if @count reached @n in time.
+ */
+bool xeh_wait_count(atomic_t *count, int n)
 {
 	unsigned int waited;
 
 	for (waited = 0; waited < XEH_WAIT_MS; waited += XEH_POLL_MS) {
-		if (atomic_read(&c->hits) >= n)
+		if (atomic_read(count) >= n)
 			return true;
 		msleep(XEH_POLL_MS);
 	}
-	return atomic_read(&c->hits) >= n;
+	return atomic_read(count) >= n;
+}
+
+bool xeh_wait_hits(struct xeh_chan *c, int n)
+{
+	return xeh_wait_count(&c->hits, n);
 }
 
 /*

@@ -26,6 +26,7 @@
 #include <xen/events.h>
 #include <xen/interface/event_channel.h>
 #include "xen_model.h"
+#include "xen_evtchn_hvm_util.h"
 
 #define XEM_WAIT_MS	2000
 #define XEM_POLL_MS	5
@@ -39,8 +40,6 @@ struct xem_chan {
 	int last_cpu;
 };
 
-static struct xm_domain *xem_peer;
-
 static irqreturn_t xem_handler(int irq, void *dev_id)
 {
 	struct xem_chan *c = dev_id;
@@ -50,38 +49,16 @@ static irqreturn_t xem_handler(int irq, void *dev_id)
 	return IRQ_HANDLED;
 }
 
-static int xem_peer_op(unsigned int cmd, void *arg)
-{
-	int rc;
-
-	xm_enter(xem_peer, 0);
-	rc = HYPERVISOR_event_channel_op(cmd, arg);
-	xm_leave();
-	return rc;
-}
-
 static int xem_open(struct xem_chan *c)
 {
-	struct evtchn_alloc_unbound au = {
-		.dom = DOMID_SELF,
-		.remote_dom = xm_domain_id(xem_peer),
-	};
-	struct evtchn_bind_interdomain bi = {};
 	int rc;
 
 	memset(c, 0, sizeof(*c));
 	c->irq = -1;
 	c->last_cpu = -1;
-	rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au);
+	rc = xeh_peer_pair(&c->local, &c->remote);
 	if (rc)
 		return rc;
-	c->local = au.port;
-	bi.remote_dom = xm_domain_id(xm_live_domain());
-	bi.remote_port = c->local;
-	rc = xem_peer_op(EVTCHNOP_bind_interdomain, &bi);
-	if (rc)
-		return rc;
-	c->remote = bi.local_port;
 	c->irq = bind_evtchn_to_irqhandler(c->local, xem_handler, 0, "xem", c);
 	return c->irq < 0 ? c->irq : 0;
 }
@@ -94,7 +71,7 @@ static void xem_close(struct xem_chan *c)
 		unbind_from_irqhandler(c->irq, c);
 	c->irq = -1;
 	if (c->remote)
-		xem_peer_op(EVTCHNOP_close, &cl);
+		xeh_peer_op(EVTCHNOP_close, &cl);
 }
 
 /* A peer event reaches a handler on @cpu exactly once. */
@@ -113,7 +90,7 @@ static bool xem_event_flows_on(struct kunit *test, unsigned int cpu)
 	rc = irq_set_affinity(c.irq, cpumask_of(cpu));
 	KUNIT_EXPECT_EQ_MSG(test, rc, 0, "affinity to CPU %u", cpu);
 	send.port = c.remote;
-	if (rc || xem_peer_op(EVTCHNOP_send, &send))
+	if (rc || xeh_peer_op(EVTCHNOP_send, &send))
 		goto out;
 	for (waited = 0; waited < XEM_WAIT_MS && !atomic_read(&c.hits);
 	     waited += XEM_POLL_MS)
@@ -268,27 +245,9 @@ static void xem_cell(struct kunit *test)
 		   note, ok ? "ok" : "FAILED");
 }
 
-static int xem_suite_init(struct kunit_suite *suite)
-{
-	struct xm_config cfg;
-
-	if (!xm_booted_on_model())
-		return 0;
-	xm_config_default(&cfg);
-	cfg.is_control = true;
-	xem_peer = xm_domain_create(&cfg, XM_DOMID_PEER);
-	return xem_peer ? 0 : -ENOMEM;
-}
-
-static void xem_suite_exit(struct kunit_suite *suite)
-{
-	xm_domain_destroy(xem_peer);
-	xem_peer = NULL;
-}
-
 static int xem_test_init(struct kunit *test)
 {
-	if (!xm_booted_on_model() || !xem_peer)
+	if (!xm_booted_on_model() || !xeh_peer)
 		kunit_skip(test, "needs a boot with xen_model=...");
 	return 0;
 }
@@ -300,8 +259,8 @@ static struct kunit_case xem_cases[] = {
 
 static struct kunit_suite xem_suite = {
 	.name = "xen_evtchn_matrix",
-	.suite_init = xem_suite_init,
-	.suite_exit = xem_suite_exit,
+	.suite_init = xeh_suite_init,
+	.suite_exit = xeh_suite_exit,
 	.init = xem_test_init,
 	.test_cases = xem_cases,
 };

@@ -89,14 +89,7 @@ struct xec_snap {
 	unsigned int descs;	/* allocated irq descriptors */
 };
 
-static struct xm_domain *xec_peer;
-
 /* --- helpers ------------------------------------------------------------- */
-
-static struct xm_domain *xec_live(void)
-{
-	return xm_live_domain();
-}
 
 static bool xec_is_lateeoi(enum xec_kind kind)
 {
@@ -124,23 +117,12 @@ static irqreturn_t xec_handler(int irq, void *dev_id)
 	return IRQ_HANDLED;
 }
 
-/* A hypercall issued by the peer domain's vCPU 0 (any context). */
-static int xec_peer_op(unsigned int cmd, void *arg)
-{
-	int rc;
-
-	xm_enter(xec_peer, 0);
-	rc = HYPERVISOR_event_channel_op(cmd, arg);
-	xm_leave();
-	return rc;
-}
-
 static void xec_peer_close(evtchn_port_t port)
 {
 	struct evtchn_close cl = { .port = port };
 
 	if (port)
-		xec_peer_op(EVTCHNOP_close, &cl);
+		xeh_peer_op(EVTCHNOP_close, &cl);
 }
 
 /* An unbound port of the live domain offered to the peer. */
@@ -148,7 +130,7 @@ static int xec_live_alloc_unbound(evtchn_port_t *port)
 {
 	struct evtchn_alloc_unbound au = {
 		.dom = DOMID_SELF,
-		.remote_dom = xm_domain_id(xec_peer),
+		.remote_dom = xm_domain_id(xeh_peer),
 	};
 	int rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au);
 
@@ -168,9 +150,9 @@ static int xec_peer_alloc_unbound(evtchn_port_t *port)
 {
 	struct evtchn_alloc_unbound au = {
 		.dom = DOMID_SELF,
-		.remote_dom = xm_domain_id(xec_live()),
+		.remote_dom = xm_domain_id(xeh_live()),
 	};
-	int rc = xec_peer_op(EVTCHNOP_alloc_unbound, &au);
+	int rc = xeh_peer_op(EVTCHNOP_alloc_unbound, &au);
 
 	*port = au.port;
 	return rc;
@@ -180,14 +162,14 @@ static int xec_peer_alloc_unbound(evtchn_port_t *port)
 static int xec_open_local_port(struct xec_bind *b, evtchn_port_t *local)
 {
 	struct evtchn_bind_interdomain bi = {
-		.remote_dom = xm_domain_id(xec_live()),
+		.remote_dom = xm_domain_id(xeh_live()),
 	};
 	int rc = xec_live_alloc_unbound(local);
 
 	if (rc)
 		return rc;
 	bi.remote_port = *local;
-	rc = xec_peer_op(EVTCHNOP_bind_interdomain, &bi);
+	rc = xeh_peer_op(EVTCHNOP_bind_interdomain, &bi);
 	if (rc) {
 		xec_live_close(*local);
 		return rc;
@@ -223,7 +205,7 @@ static int xec_bind_interdomain(struct xec_bind *b)
 	b->dev = kzalloc(sizeof(*b->dev), GFP_KERNEL);
 	if (!b->dev)
 		return -ENOMEM;
-	b->dev->otherend_id = xm_domain_id(xec_peer);
+	b->dev->otherend_id = xm_domain_id(xeh_peer);
 	b->dev->spurious_threshold = 1;
 	rc = xec_peer_alloc_unbound(&b->remote);
 	if (!rc)
@@ -341,29 +323,22 @@ static void xec_send(struct xec_bind *b)
 
 	switch (b->kind) {
 	case XEC_VIRQ_PCPU:
-		xm_fire_virq(xec_live(), b->cpu, XEC_VIRQ_PERCPU);
+		xm_fire_virq(xeh_live(), b->cpu, XEC_VIRQ_PERCPU);
 		break;
 	case XEC_VIRQ_GLOB:
-		xm_fire_virq(xec_live(), 0, XEC_VIRQ_GLOBAL);
+		xm_fire_virq(xeh_live(), 0, XEC_VIRQ_GLOBAL);
 		break;
 	case XEC_IPI:
 		xen_send_IPI_one(b->cpu, b->ipi);
 		break;
 	default:
-		xec_peer_op(EVTCHNOP_send, &send);
+		xeh_peer_op(EVTCHNOP_send, &send);
 	}
 }
 
 static bool xec_wait_hits(struct xec_bind *b, int n)
 {
-	unsigned int waited;
-
-	for (waited = 0; waited < XEC_WAIT_MS; waited += XEC_POLL_MS) {
-		if (atomic_read(&b->hits) >= n)
-			return true;
-		msleep(XEC_POLL_MS);
-	}
-	return atomic_read(&b->hits) >= n;
+	return xeh_wait_count(&b->hits, n);
 }
 
 /* The handler ran exactly @n times, and keeps at that. */
@@ -399,7 +374,7 @@ static u8 xec_mask_reasons(struct xec_bind *b)
 
 static unsigned int xec_open_ports(void)
 {
-	struct xm_domain *d = xec_live();
+	struct xm_domain *d = xeh_live();
 	unsigned int port, n = 0, nr = xm_valid_ports(d);
 
 	for (port = 1; port < nr; port++)
@@ -505,7 +480,7 @@ static void xec_delivery_follows_binding(struct kunit *test)
 	int rc;
 
 	xec_must_bind(test, &b, kind, XEC_CPU_A);
-	KUNIT_EXPECT_EQ_MSG(test, xm_port_notify_vcpu(xec_live(), xec_port(&b)),
+	KUNIT_EXPECT_EQ_MSG(test, xm_port_notify_vcpu(xeh_live(), xec_port(&b)),
 			    (unsigned int)XEC_CPU_A, "%s: notify vCPU", xec_kind_name[kind]);
 	xec_send(&b);
 	xec_expect_hits(test, &b, 1);
@@ -520,7 +495,7 @@ static void xec_delivery_follows_binding(struct kunit *test)
 		KUNIT_EXPECT_NE_MSG(test, rc, 0, "%s: a per-CPU binding moved",
 				    xec_kind_name[kind]);
 	}
-	KUNIT_EXPECT_EQ_MSG(test, xm_port_notify_vcpu(xec_live(), xec_port(&b)), b.cpu,
+	KUNIT_EXPECT_EQ_MSG(test, xm_port_notify_vcpu(xeh_live(), xec_port(&b)), b.cpu,
 			    "%s: notify vCPU after the move", xec_kind_name[kind]);
 	xec_send(&b);
 	xec_expect_hits(test, &b, 2);
@@ -571,7 +546,7 @@ static void xec_unbind_while_pending(struct kunit *test)
 	unbind_from_irqhandler(b.irq, &b);
 	b.irq = 0;
 	xec_expect_hits(test, &b, 0);
-	KUNIT_EXPECT_EQ_MSG(test, xm_port_state(xec_live(), port), XM_PORT_FREE,
+	KUNIT_EXPECT_EQ_MSG(test, xm_port_state(xeh_live(), port), XM_PORT_FREE,
 			    "%s: port %u after unbind", xec_kind_name[kind], port);
 	KUNIT_EXPECT_EQ_MSG(test, xen_evtchn_stray_events(), strays, "%s: stray events",
 			    xec_kind_name[kind]);
@@ -862,7 +837,7 @@ static int xec_firer_fn(void *data)
 	struct xec_firer *f = data;
 
 	while (!kthread_should_stop()) {
-		if (xm_fire_virq(xec_live(), f->vcpu, XEC_VIRQ_PERCPU))
+		if (xm_fire_virq(xeh_live(), f->vcpu, XEC_VIRQ_PERCPU))
 			atomic_inc(&f->fired);
 		cond_resched();
 	}
@@ -978,7 +953,7 @@ static void xec_bind_to_offline_cpu(struct kunit *test)
 	xec_snapshot(&before);
 	KUNIT_ASSERT_EQ(test, remove_cpu(XEC_HOTPLUG_CPU), 0);
 	KUNIT_EXPECT_NE(test, irq_set_affinity(m.irq, cpumask_of(XEC_HOTPLUG_CPU)), 0);
-	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xec_live(), xec_port(&m)), stay);
+	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xeh_live(), xec_port(&m)), stay);
 	rc = xec_bind(&b, XEC_VIRQ_PCPU, XEC_HOTPLUG_CPU);
 	kunit_info(test, "per-CPU VIRQ bound to an offline CPU: %d\n", rc);
 	KUNIT_ASSERT_EQ(test, add_cpu(XEC_HOTPLUG_CPU), 0);
@@ -1131,7 +1106,7 @@ static void xec_stray_event_counted(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, xec_live_alloc_unbound(&port), 0);
 	um.port = port;
 	KUNIT_EXPECT_EQ(test, HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &um), 0);
-	xm_raise_raw(xec_live(), XEC_CPU_A, port);
+	xm_raise_raw(xeh_live(), XEC_CPU_A, port);
 	msleep(XEC_QUIET_MS);
 	/*
 	 * FIFO queues any raised port; 2-level scans only ports bound to the
@@ -1143,7 +1118,7 @@ static void xec_stray_event_counted(struct kunit *test)
 	if (xen_fifo_events)
 		KUNIT_EXPECT_EQ_MSG(test, xen_evtchn_stray_events(), strays + 1,
 				    "event on unbound port %u", port);
-	xm_raise_raw(xec_live(), XEC_CPU_A, port);
+	xm_raise_raw(xeh_live(), XEC_CPU_A, port);
 	msleep(XEC_QUIET_MS);
 	KUNIT_EXPECT_LE_MSG(test, xen_evtchn_stray_events(), strays + 1,
 			    "stray port %u masked after the first event", port);
@@ -1195,9 +1170,9 @@ static void xec_bind_hypercall_failure(struct kunit *test)
 	int rc;
 
 	xec_snapshot(&before);
-	xm_fail_nth(xec_live(), __HYPERVISOR_event_channel_op, f->cmd, 1, XEC_FAIL_ERR);
+	xm_fail_nth(xeh_live(), __HYPERVISOR_event_channel_op, f->cmd, 1, XEC_FAIL_ERR);
 	rc = xec_bind(&b, f->kind, XEC_CPU_A);
-	xm_fail_nth(xec_live(), __HYPERVISOR_event_channel_op, f->cmd, 0, 0);
+	xm_fail_nth(xeh_live(), __HYPERVISOR_event_channel_op, f->cmd, 0, 0);
 	kunit_info(test, "%s: bind returned %d\n", f->name, rc);
 	if (f->must_fail)
 		KUNIT_EXPECT_EQ_MSG(test, rc, XEC_FAIL_ERR, "%s", f->name);
@@ -1207,7 +1182,7 @@ static void xec_bind_hypercall_failure(struct kunit *test)
 		return;
 	}
 	/* Bound: the core's CPU is the vCPU Xen notifies. */
-	vcpu = xm_port_notify_vcpu(xec_live(), xec_port(&b));
+	vcpu = xm_port_notify_vcpu(xeh_live(), xec_port(&b));
 	KUNIT_EXPECT_TRUE_MSG(test,
 			      cpumask_test_cpu(vcpu, irq_get_effective_affinity_mask(b.irq)),
 			      "%s: Xen notifies vCPU %u", f->name, vcpu);
@@ -1224,11 +1199,11 @@ static void xec_affinity_hypercall_failure(struct kunit *test)
 	struct xec_bind b;
 
 	xec_must_bind(test, &b, XEC_EVTCHN, XEC_CPU_A);
-	xm_fail_nth(xec_live(), __HYPERVISOR_event_channel_op, EVTCHNOP_bind_vcpu, 1,
+	xm_fail_nth(xeh_live(), __HYPERVISOR_event_channel_op, EVTCHNOP_bind_vcpu, 1,
 		    XEC_FAIL_ERR);
 	KUNIT_EXPECT_NE(test, irq_set_affinity(b.irq, cpumask_of(XEC_CPU_B)), 0);
-	xm_fail_nth(xec_live(), __HYPERVISOR_event_channel_op, EVTCHNOP_bind_vcpu, 0, 0);
-	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xec_live(), xec_port(&b)),
+	xm_fail_nth(xeh_live(), __HYPERVISOR_event_channel_op, EVTCHNOP_bind_vcpu, 0, 0);
+	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xeh_live(), xec_port(&b)),
 			(unsigned int)XEC_CPU_A);
 	KUNIT_EXPECT_TRUE(test, cpumask_test_cpu(XEC_CPU_A,
 						 irq_get_effective_affinity_mask(b.irq)));
@@ -1256,12 +1231,12 @@ static void xec_close_failure_on_unbind(struct kunit *test)
 	xec_must_bind(test, &b, XEC_EVTCHN, XEC_CPU_A);
 	port = xec_port(&b);
 	remote = b.remote;
-	xm_fail_nth(xec_live(), __HYPERVISOR_event_channel_op, EVTCHNOP_close, 1,
+	xm_fail_nth(xeh_live(), __HYPERVISOR_event_channel_op, EVTCHNOP_close, 1,
 		    XEC_FAIL_ERR);
 	unbind_from_irqhandler(b.irq, &b);
-	xm_fail_nth(xec_live(), __HYPERVISOR_event_channel_op, EVTCHNOP_close, 0, 0);
+	xm_fail_nth(xeh_live(), __HYPERVISOR_event_channel_op, EVTCHNOP_close, 0, 0);
 	b.irq = 0;
-	KUNIT_EXPECT_EQ(test, xm_port_state(xec_live(), port), XM_PORT_INTERDOMAIN);
+	KUNIT_EXPECT_EQ(test, xm_port_state(xeh_live(), port), XM_PORT_INTERDOMAIN);
 	KUNIT_EXPECT_EQ(test, xec_core_infos(), before.infos);
 	xec_send(&b);
 	msleep(XEC_QUIET_MS);
@@ -1279,28 +1254,10 @@ static void xec_close_failure_on_unbind(struct kunit *test)
 
 /* --- suites ------------------------------------------------------------------- */
 
-static int xec_suite_init(struct kunit_suite *suite)
-{
-	struct xm_config cfg;
-
-	if (!xm_booted_on_model())
-		return 0;
-	xm_config_default(&cfg);
-	cfg.is_control = true;
-	xec_peer = xm_domain_create(&cfg, XM_DOMID_PEER);
-	return xec_peer ? 0 : -ENOMEM;
-}
-
-static void xec_suite_exit(struct kunit_suite *suite)
-{
-	xm_domain_destroy(xec_peer);
-	xec_peer = NULL;
-}
-
 /* These suites only make sense on the model's live domain: fail, not skip. */
 static int xec_test_init(struct kunit *test)
 {
-	KUNIT_ASSERT_TRUE_MSG(test, xm_booted_on_model() && xec_peer,
+	KUNIT_ASSERT_TRUE_MSG(test, xm_booted_on_model() && xeh_peer,
 			      "needs a boot with xen_model=...");
 	KUNIT_ASSERT_TRUE(test, cpu_online(XEC_CPU_A) && cpu_online(XEC_CPU_B));
 	return 0;
@@ -1343,8 +1300,8 @@ static struct kunit_case xec_limit_cases[] = {
 #define XEC_SUITE(var, sname, cases)			\
 	static struct kunit_suite var = {		\
 		.name = sname,				\
-		.suite_init = xec_suite_init,		\
-		.suite_exit = xec_suite_exit,		\
+		.suite_init = xeh_suite_init,		\
+		.suite_exit = xeh_suite_exit,		\
 		.init = xec_test_init,			\
 		.test_cases = cases,			\
 	}

@@ -26,8 +26,6 @@
 #include "xen_model.h"
 #include "xen_evtchn_hvm_util.h"
 
-#define XES_WAIT_MS		2000	/* an event normally lands in microseconds */
-#define XES_POLL_MS		5
 #define XES_QUIET_MS		100	/* how long "nothing more happens" is watched */
 #define XES_HOTPLUG_CPU		xeh_hotplug_cpu()
 
@@ -40,8 +38,6 @@ struct xes_chan {
 	int last_cpu;
 	bool echo;		/* the handler notifies the peer back */
 };
-
-static struct xm_domain *xes_peer;
 
 /* --- helpers ------------------------------------------------------------- */
 
@@ -61,28 +57,12 @@ static int xes_last_cpu(struct xes_chan *c)
 	return READ_ONCE(c->last_cpu);
 }
 
-static struct xm_domain *xes_live(void)
-{
-	return xm_live_domain();
-}
-
-/* A hypercall issued by the peer domain's vCPU 0. */
-static int xes_peer_op(unsigned int cmd, void *arg)
-{
-	int rc;
-
-	xm_enter(xes_peer, 0);
-	rc = HYPERVISOR_event_channel_op(cmd, arg);
-	xm_leave();
-	return rc;
-}
-
 /* EXPECT, not ASSERT: callers may have migration disabled. */
 static void xes_peer_send(struct kunit *test, struct xes_chan *c)
 {
 	struct evtchn_send send = { .port = c->remote };
 
-	KUNIT_EXPECT_EQ(test, xes_peer_op(EVTCHNOP_send, &send), 0);
+	KUNIT_EXPECT_EQ(test, xeh_peer_op(EVTCHNOP_send, &send), 0);
 }
 
 /*
@@ -91,23 +71,11 @@ static void xes_peer_send(struct kunit *test, struct xes_chan *c)
  */
 static void xes_open(struct kunit *test, struct xes_chan *c)
 {
-	struct evtchn_alloc_unbound au = {
-		.dom = DOMID_SELF,
-		.remote_dom = xm_domain_id(xes_peer),
-	};
-	struct evtchn_bind_interdomain bi = {};
-
 	atomic_set(&c->hits, 0);
 	c->last_cpu = -1;
 	c->echo = false;
 	c->irq = -1;
-	KUNIT_ASSERT_EQ(test, HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au),
-			0);
-	c->local = au.port;
-	bi.remote_dom = xm_domain_id(xes_live());
-	bi.remote_port = c->local;
-	KUNIT_ASSERT_EQ(test, xes_peer_op(EVTCHNOP_bind_interdomain, &bi), 0);
-	c->remote = bi.local_port;
+	KUNIT_ASSERT_EQ(test, xeh_peer_pair(&c->local, &c->remote), 0);
 	c->irq = bind_evtchn_to_irqhandler(c->local, xes_handler, 0, "xes", c);
 	KUNIT_ASSERT_GT(test, c->irq, 0);
 }
@@ -119,20 +87,13 @@ static void xes_close(struct xes_chan *c)
 	if (c->irq > 0)
 		unbind_from_irqhandler(c->irq, c);
 	c->irq = -1;
-	xes_peer_op(EVTCHNOP_close, &cl);
+	xeh_peer_op(EVTCHNOP_close, &cl);
 }
 
 /* Wait until the handler has run @n times; false on timeout. */
 static bool xes_wait_hits(struct xes_chan *c, int n)
 {
-	unsigned int waited;
-
-	for (waited = 0; waited < XES_WAIT_MS; waited += XES_POLL_MS) {
-		if (atomic_read(&c->hits) >= n)
-			return true;
-		msleep(XES_POLL_MS);
-	}
-	return atomic_read(&c->hits) >= n;
+	return xeh_wait_count(&c->hits, n);
 }
 
 /* The handler ran exactly @n times, and keeps at that. */
@@ -154,7 +115,7 @@ static unsigned int xes_hv_callbacks(unsigned int cpu)
 /* The peer is a 2-level scratch domain: its pending bits in shared_info. */
 static unsigned long *xes_peer_pending(void)
 {
-	return (unsigned long *)xm_shared_info(xes_peer)->evtchn_pending;
+	return (unsigned long *)xm_shared_info(xeh_peer)->evtchn_pending;
 }
 
 static void xes_note_cpu(void *arg)
@@ -164,7 +125,7 @@ static void xes_note_cpu(void *arg)
 
 static unsigned long xes_sends(void)
 {
-	return xm_call_count(xes_live(), __HYPERVISOR_event_channel_op,
+	return xm_call_count(xeh_live(), __HYPERVISOR_event_channel_op,
 			     EVTCHNOP_send);
 }
 
@@ -214,7 +175,7 @@ static void xes_expect_ipi_works(struct kunit *test, unsigned int cpu)
  */
 static void xes_boot_modes_agree(struct kunit *test)
 {
-	struct xm_domain *d = xes_live();
+	struct xm_domain *d = xeh_live();
 	unsigned int cpu;
 
 	kunit_info(test, "FIFO %d, per-vCPU upcalls %d\n", xen_fifo_events,
@@ -245,8 +206,8 @@ static void xes_peer_event_runs_handler_once(struct kunit *test)
 	int ran_on;
 
 	xes_open(test, &c);
-	KUNIT_EXPECT_EQ(test, xm_port_state(xes_live(), c.local), XM_PORT_INTERDOMAIN);
-	vcpu = xm_port_notify_vcpu(xes_live(), c.local);
+	KUNIT_EXPECT_EQ(test, xm_port_state(xeh_live(), c.local), XM_PORT_INTERDOMAIN);
+	vcpu = xm_port_notify_vcpu(xeh_live(), c.local);
 	xes_peer_send(test, &c);
 	xes_expect_hits(test, &c, 1);
 	ran_on = xes_last_cpu(&c);
@@ -264,7 +225,7 @@ static void xes_affinity_moves_delivery(struct kunit *test)
 
 	xes_open(test, &c);
 	KUNIT_ASSERT_EQ(test, irq_set_affinity(c.irq, cpumask_of(to)), 0);
-	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xes_live(), c.local), to);
+	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xeh_live(), c.local), to);
 	xes_peer_send(test, &c);
 	xes_expect_hits(test, &c, 1);
 	KUNIT_EXPECT_EQ(test, xes_last_cpu(&c), (int)to);
@@ -285,7 +246,7 @@ static void xes_pending_event_follows_affinity_change(struct kunit *test)
 	disable_irq(c.irq);
 	xes_peer_send(test, &c);
 	KUNIT_ASSERT_EQ(test, irq_set_affinity(c.irq, cpumask_of(to)), 0);
-	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xes_live(), c.local), to);
+	KUNIT_EXPECT_EQ(test, xm_port_notify_vcpu(xeh_live(), c.local), to);
 	xes_expect_hits(test, &c, 0);
 	enable_irq(c.irq);
 	xes_expect_hits(test, &c, 1);
@@ -307,13 +268,13 @@ static void xes_percpu_virq_lands_on_its_cpu(struct kunit *test)
 	c.irq = bind_virq_to_irqhandler(VIRQ_XENOPROF, cpu, xes_handler,
 					IRQF_PERCPU | IRQF_NOBALANCING, "xes-virq", &c);
 	KUNIT_ASSERT_GT(test, c.irq, 0);
-	KUNIT_EXPECT_NE(test, xm_fire_virq(xes_live(), cpu, VIRQ_XENOPROF), 0U);
+	KUNIT_EXPECT_NE(test, xm_fire_virq(xeh_live(), cpu, VIRQ_XENOPROF), 0U);
 	xes_expect_hits(test, &c, 1);
 	KUNIT_EXPECT_EQ(test, xes_last_cpu(&c), (int)cpu);
 	unbind_from_irqhandler(c.irq, &c);
-	KUNIT_EXPECT_EQ(test, xm_fire_virq(xes_live(), cpu, VIRQ_XENOPROF), 0U);
+	KUNIT_EXPECT_EQ(test, xm_fire_virq(xeh_live(), cpu, VIRQ_XENOPROF), 0U);
 	/* A global VIRQ nobody bound is dropped too. */
-	KUNIT_EXPECT_EQ(test, xm_fire_virq(xes_live(), 0, VIRQ_CONSOLE), 0U);
+	KUNIT_EXPECT_EQ(test, xm_fire_virq(xeh_live(), 0, VIRQ_CONSOLE), 0U);
 	xes_expect_hits(test, &c, 1);
 }
 
@@ -342,8 +303,8 @@ static void xes_unbind_while_pending(struct kunit *test)
 	unbind_from_irqhandler(c.irq, &c);
 	c.irq = -1;
 	xes_expect_hits(test, &c, 0);
-	KUNIT_EXPECT_EQ(test, xm_port_state(xes_live(), c.local), XM_PORT_FREE);
-	KUNIT_EXPECT_EQ(test, xm_port_state(xes_peer, c.remote), XM_PORT_UNBOUND);
+	KUNIT_EXPECT_EQ(test, xm_port_state(xeh_live(), c.local), XM_PORT_FREE);
+	KUNIT_EXPECT_EQ(test, xm_port_state(xeh_peer, c.remote), XM_PORT_UNBOUND);
 	xes_close(&c);
 }
 
@@ -464,7 +425,7 @@ static void xes_event_on_unbound_port_is_survived(struct kunit *test)
 {
 	struct evtchn_alloc_unbound au = {
 		.dom = DOMID_SELF,
-		.remote_dom = xm_domain_id(xes_peer),
+		.remote_dom = xm_domain_id(xeh_peer),
 	};
 	struct evtchn_close cl = {};
 	evtchn_port_t stale;
@@ -474,9 +435,9 @@ static void xes_event_on_unbound_port_is_survived(struct kunit *test)
 	xes_open(test, &c);
 	stale = c.local;
 	xes_close(&c);
-	xm_raise_raw(xes_live(), 0, stale);
+	xm_raise_raw(xeh_live(), 0, stale);
 	KUNIT_ASSERT_EQ(test, HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au), 0);
-	xm_raise_raw(xes_live(), 0, au.port);
+	xm_raise_raw(xeh_live(), 0, au.port);
 	msleep(XES_QUIET_MS);
 	/* Drop the stray pending state again (close clears it). */
 	cl.port = au.port;
@@ -525,27 +486,9 @@ static void xes_port_rebound_after_free_irq(struct kunit *test)
 
 /* --- suite ----------------------------------------------------------------------- */
 
-static int xes_suite_init(struct kunit_suite *suite)
-{
-	struct xm_config cfg;
-
-	if (!xm_booted_on_model())
-		return 0;
-	xm_config_default(&cfg);
-	cfg.is_control = true;
-	xes_peer = xm_domain_create(&cfg, XM_DOMID_PEER);
-	return xes_peer ? 0 : -ENOMEM;
-}
-
-static void xes_suite_exit(struct kunit_suite *suite)
-{
-	xm_domain_destroy(xes_peer);
-	xes_peer = NULL;
-}
-
 static int xes_test_init(struct kunit *test)
 {
-	if (!xm_booted_on_model() || !xes_peer)
+	if (!xm_booted_on_model() || !xeh_peer)
 		kunit_skip(test, "needs a boot with xen_model=...");
 	return 0;
 }
@@ -570,8 +513,8 @@ static struct kunit_case xes_cases[] = {
 
 static struct kunit_suite xes_suite = {
 	.name = "xen_evtchn_scenario",
-	.suite_init = xes_suite_init,
-	.suite_exit = xes_suite_exit,
+	.suite_init = xeh_suite_init,
+	.suite_exit = xeh_suite_exit,
 	.init = xes_test_init,
 	.test_cases = xes_cases,
 };

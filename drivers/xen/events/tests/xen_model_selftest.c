@@ -2,7 +2,7 @@
 /*
  * Sanity checks of the Xen model itself, through the real hypercall seam.
  * The full conformance suite (one case per checklist item) lives in
- * xen_model_conformance_test.c; these only keep the model's plumbing
+ * xen_model_conformance_*_test.c; these only keep the model's plumbing
  * honest: the seam, actors, both ABIs end to end, and the LAPIC model.
  */
 #include <kunit/test.h>
