@@ -24,7 +24,7 @@ section() {
 	printf '%s\n%s\n\n' "$title" "$(printf '%s' "$title" | tr -c '' '-')"
 	# shellcheck disable=SC2016 # rst literal quotes, not shell
 	printf '``%s``, %s\n\n::\n\n' "$cmd" "$(cat "$stamp")"
-	sed -e 's/\r$//' -e 's/^/  /' -e 's/^ *$//' "$report"
+	sed -e 's/\r$//' -e 's/[[:space:]]*$//' -e 's/^./  &/' "$report"
 	echo
 	found=$((found + 1))
 }

@@ -208,6 +208,7 @@ start=$(date +%s)
 cd "$tree" || exit 1
 rc=0
 passed=0; failed=0; skipped=0; crashed=0; splats=0
+boot_lines=()
 first=1
 : >"$out/kunit-run.txt"
 rm -f "$out"/test-*.log "$out"/kunit-run-*.txt
@@ -246,7 +247,8 @@ while IFS='|' read -r name kargs glob boot_smp; do
 	[ "$boot_splats" -eq 0 ] || boot_rc=1
 	# A failing boot with no failed case (build error, crash) counts one.
 	[ "$boot_rc" -eq 0 ] || [ "$boot_failed" -gt 0 ] || [ "$boot_crashed" -gt 0 ] || boot_failed=1
-	echo "run-kunit: boot '$name': $boot_passed passed, $((boot_failed + boot_crashed)) failed, $boot_skipped skipped, $boot_splats splat line(s)"
+	boot_lines+=("run-kunit: boot '$name': $boot_passed passed, $((boot_failed + boot_crashed)) failed, $boot_skipped skipped, $boot_splats splat line(s)")
+	echo "${boot_lines[-1]}"
 	passed=$((passed + boot_passed)); failed=$((failed + boot_failed))
 	skipped=$((skipped + boot_skipped)); crashed=$((crashed + boot_crashed))
 	splats=$((splats + boot_splats))
@@ -256,8 +258,10 @@ while IFS='|' read -r name kargs glob boot_smp; do
 done <<<"$boots"
 end=$(date +%s)
 
-# What follows is the report, kept as report.txt for make results.
-exec 3>&1 > >(tee "$out/report.txt")
+# What follows is the report, kept as report.txt for make results, after
+# each boot's figures.
+printf '%s\n' ${boot_lines[@]+"${boot_lines[@]}"} > "$out/report.txt"
+exec 3>&1 > >(tee -a "$out/report.txt")
 report_tee=$!
 
 # Every suite built into the test kernel must run in some boot: a suite
