@@ -711,7 +711,8 @@ gate_open() {
 # for make TARGET, each "ID KERNEL VCPUS MODE [ABI [ARGS]]" as
 # dom0-run.sh takes them, for the kernels given.
 plan_lines() {
-	local target=$1 rounds=1 round suffix v t gate id kernel vcpus smode abi args
+	local target=$1 rounds=1 round suffix v t gate id kernel vcpus smode abi args row
+	local each=() fixed=()
 	shift
 	[ "$target" = bench ] && rounds=${LAB_BENCH_ROUNDS:-1}
 	if [ "$target" = smoke ] && [ -n "${LAB_SMOKE_VCPUS:-}" ]; then
@@ -720,23 +721,27 @@ plan_lines() {
 		done
 		return 0
 	fi
+	# The target's lines, once: "ID REST" per kernel, or whole for a handover.
+	while read -r t gate id kernel vcpus smode abi args; do
+		[ "$t" = "$target" ] || continue
+		gate_open "$gate" || continue
+		[ "$abi" != - ] || abi=
+		row="$vcpus $smode${abi:+ $abi}${args:+ $args}"
+		if [ "$kernel" = each ]; then
+			each+=("$id $row")
+		else
+			fixed+=("$id $kernel $row")
+		fi
+	done < <(grep -v '^#' "$top/tools/xen-lab/scenarios")
 	for round in $(seq 1 "$rounds"); do
 		suffix=$([ "$round" = 1 ] || echo "$round")
 		for v in "$@"; do
-			while read -r t gate id kernel vcpus smode abi args; do
-				{ [ "$t" = "$target" ] && [ "$kernel" = each ]; } || continue
-				gate_open "$gate" || continue
-				[ "$abi" != - ] || abi=
-				echo "$v-$id$suffix $v $vcpus $smode${abi:+ $abi}${args:+ $args}"
-			done < <(grep -v '^#' "$top/tools/xen-lab/scenarios")
+			for row in ${each[@]+"${each[@]}"}; do
+				echo "$v-${row%% *}$suffix $v ${row#* }"
+			done
 		done
 	done
-	while read -r t gate id kernel vcpus smode abi args; do
-		{ [ "$t" = "$target" ] && [ "$kernel" != each ]; } || continue
-		gate_open "$gate" || continue
-		[ "$abi" != - ] || abi=
-		echo "$id $kernel $vcpus $smode${abi:+ $abi}${args:+ $args}"
-	done < <(grep -v '^#' "$top/tools/xen-lab/scenarios")
+	[ ${#fixed[@]} -eq 0 ] || printf '%s\n' "${fixed[@]}"
 }
 
 main() {

@@ -35,7 +35,6 @@
 #include "xen_evtchn_hvm_util.h"
 
 #define XEF_WAIT_MS		3000
-#define XEF_POLL_MS		2
 #define XEF_QUIET_MS		100
 #define XEF_HOLD_MAX_MS		2000	/* a held CPU lets go by itself after this */
 #define XEF_NR_LOW		4
@@ -138,23 +137,11 @@ static void xef_close(struct xef_chan *c)
 	xeh_peer_op(EVTCHNOP_close, &cl);
 }
 
-static bool xef_wait_atomic(atomic_t *v, int n)
-{
-	unsigned int waited;
-
-	for (waited = 0; waited < XEF_WAIT_MS; waited += XEF_POLL_MS) {
-		if (atomic_read(v) >= n)
-			return true;
-		msleep(XEF_POLL_MS);
-	}
-	return atomic_read(v) >= n;
-}
-
 /* The handler ran exactly @n times and stays at that. */
 static void xef_expect_hits(struct kunit *test, struct xef_chan *c, int n)
 {
 	if (n)
-		KUNIT_EXPECT_TRUE_MSG(test, xef_wait_atomic(&c->hits, n),
+		KUNIT_EXPECT_TRUE_MSG(test, xeh_wait_count(&c->hits, n, XEF_WAIT_MS),
 				      "port %u: handler ran %d times, expected %d",
 				      c->local, atomic_read(&c->hits), n);
 	msleep(XEF_QUIET_MS);

@@ -200,16 +200,15 @@ void xeh_close(struct xeh_chan *c)
  * xeh_wait_count() - wait for a handler's counter to reach a value
  * @count: the counter (the handler increments it)
  * @n: the value waited for
- *
- * Polls every XEH_POLL_MS for XEH_WAIT_MS at most.
+ * @limit_ms: how long to wait at most (polling every XEH_POLL_MS)
  *
  * Return: true if @count reached @n in time.
  */
-bool xeh_wait_count(atomic_t *count, int n)
+bool xeh_wait_count(atomic_t *count, int n, unsigned int limit_ms)
 {
 	unsigned int waited;
 
-	for (waited = 0; waited < XEH_WAIT_MS; waited += XEH_POLL_MS) {
+	for (waited = 0; waited < limit_ms; waited += XEH_POLL_MS) {
 		if (atomic_read(count) >= n)
 			return true;
 		msleep(XEH_POLL_MS);
@@ -219,7 +218,23 @@ bool xeh_wait_count(atomic_t *count, int n)
 
 bool xeh_wait_hits(struct xeh_chan *c, int n)
 {
-	return xeh_wait_count(&c->hits, n);
+	return xeh_wait_count(&c->hits, n, XEH_WAIT_MS);
+}
+
+/* FIFO: the queue @port was last put on (its event may still be there). */
+static void xeh_dump_last_queue(struct xm_domain *d, evtchn_port_t port)
+{
+	struct evtchn_fifo_control_block *cb;
+	unsigned int vcpu, prio;
+	struct vcpu_info *vi;
+
+	xm_fifo_last_queue(d, port, &vcpu, &prio);
+	cb = xm_fifo_control_block(d, vcpu);
+	vi = xm_vcpu_info(d, vcpu);
+	pr_info("port %u: last queued on vCPU %u priority %u: tail %u head %u ready %#x upcall pending %d\n",
+		port, vcpu, prio, xm_fifo_tail(d, vcpu, prio),
+		cb ? READ_ONCE(cb->head[prio]) : 0, cb ? READ_ONCE(cb->ready) : 0,
+		vi ? READ_ONCE(vi->evtchn_upcall_pending) : -1);
 }
 
 /*
@@ -248,6 +263,8 @@ void xeh_dump_port(evtchn_port_t port)
 		vi ? vi->evtchn_upcall_pending : -1, vi ? vi->evtchn_upcall_mask : -1,
 		vi ? (unsigned long)vi->evtchn_pending_sel : 0, cb ? cb->ready : 0,
 		xm_upcall_vector(d, vcpu), xm_vector_injections(d, vcpu), xm_via_type(d));
+	if (word)
+		xeh_dump_last_queue(d, port);
 }
 
 /* The handler ran exactly @n times and stays there; @what names the input. */

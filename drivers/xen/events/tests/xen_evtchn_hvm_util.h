@@ -59,7 +59,7 @@ int xeh_peer_send(struct xeh_chan *c);
 int xeh_peer_pair(evtchn_port_t *local, evtchn_port_t *remote);
 void xeh_open(struct kunit *test, struct xeh_chan *c);
 void xeh_close(struct xeh_chan *c);
-bool xeh_wait_count(atomic_t *count, int n);
+bool xeh_wait_count(atomic_t *count, int n, unsigned int limit_ms);
 bool xeh_wait_hits(struct xeh_chan *c, int n);
 void xeh_dump_port(evtchn_port_t port);
 bool xeh_expect_hits(struct kunit *test, struct xeh_chan *c, int n,

@@ -29,7 +29,6 @@
 #include "xen_evtchn_hvm_util.h"
 
 #define XEM_WAIT_MS	2000
-#define XEM_POLL_MS	5
 #define XEM_XEN_ENOSYS	38	/* Xen's errno for a missing operation */
 
 struct xem_chan {
@@ -79,7 +78,6 @@ static bool xem_event_flows_on(struct kunit *test, unsigned int cpu)
 {
 	struct evtchn_send send;
 	struct xem_chan c;
-	unsigned int waited;
 	bool ok = false;
 	int rc;
 
@@ -92,9 +90,7 @@ static bool xem_event_flows_on(struct kunit *test, unsigned int cpu)
 	send.port = c.remote;
 	if (rc || xeh_peer_op(EVTCHNOP_send, &send))
 		goto out;
-	for (waited = 0; waited < XEM_WAIT_MS && !atomic_read(&c.hits);
-	     waited += XEM_POLL_MS)
-		msleep(XEM_POLL_MS);
+	xeh_wait_count(&c.hits, 1, XEM_WAIT_MS);
 	msleep(20);
 	ok = atomic_read(&c.hits) == 1 && READ_ONCE(c.last_cpu) == (int)cpu;
 	KUNIT_EXPECT_TRUE_MSG(test, ok, "CPU %u: %d handler runs, last on CPU %d", cpu,

@@ -227,11 +227,7 @@ static int xec_bind_interdomain(struct xec_bind *b)
  */
 static void xec_consume_bind_event(struct xec_bind *b)
 {
-	unsigned int waited;
-
-	for (waited = 0; waited < XEC_WAIT_MS && !atomic_read(&b->hits);
-	     waited += XEC_POLL_MS)
-		msleep(XEC_POLL_MS);
+	xeh_wait_count(&b->hits, 1, XEC_WAIT_MS);
 	atomic_set(&b->hits, 0);
 	atomic_set(&b->dev->events, 0);
 	atomic_set(&b->dev->spurious_events, 0);
@@ -338,7 +334,7 @@ static void xec_send(struct xec_bind *b)
 
 static bool xec_wait_hits(struct xec_bind *b, int n)
 {
-	return xeh_wait_count(&b->hits, n);
+	return xeh_wait_count(&b->hits, n, XEC_WAIT_MS);
 }
 
 /* The handler ran exactly @n times, and keeps at that. */

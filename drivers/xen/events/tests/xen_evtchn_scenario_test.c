@@ -93,7 +93,7 @@ static void xes_close(struct xes_chan *c)
 /* Wait until the handler has run @n times; false on timeout. */
 static bool xes_wait_hits(struct xes_chan *c, int n)
 {
-	return xeh_wait_count(&c->hits, n);
+	return xeh_wait_count(&c->hits, n, XEH_WAIT_MS);
 }
 
 /* The handler ran exactly @n times, and keeps at that. */

@@ -402,18 +402,15 @@ static bool xw_movable(const struct xw_slot *s)
 }
 
 /*
- * A lost wake-up: print what genirq, the kernel's binding and Xen hold for
- * the slot's port (event word, the queue it was last put on, the upcall
- * flag of its vCPU), so the log tells a dropped event from a stuck one.
+ * A lost wake-up: print what genirq and the kernel's binding hold for the
+ * slot, then what Xen holds for its port (xeh_dump_port(): event word, the
+ * queue it was last put on, the upcall flag), so the log tells a dropped
+ * event from a stuck one.
  */
 static void xw_dump_slot(struct xw_slot *s, unsigned int waited_ms)
 {
 	struct irq_desc *desc = irq_to_desc(s->irq);
-	struct xm_domain *d = xeh_live();
 	evtchn_port_t port = xw_movable(s) ? s->local : 0;
-	unsigned int vcpu, last_vcpu = 0, prio = 0;
-	struct evtchn_fifo_control_block *cb;
-	u32 *word;
 
 	pr_info("walk: lost wake-up after %u ms: %s slot, irq %d, CPU %u\n",
 		waited_ms, xw_kind_names[s->kind], s->irq, s->cpu);
@@ -434,23 +431,8 @@ static void xw_dump_slot(struct xw_slot *s, unsigned int waited_ms)
 		}
 	}
 #endif
-	if (!port)
-		return;
-	vcpu = xm_port_notify_vcpu(d, port);
-	word = xm_fifo_event_word(d, port);
-	if (!word) {
-		pr_info("walk:   Xen: port %u 2-level pending %d, vCPU %u flag %u\n",
-			port, xen_test_irq_pending(s->irq), vcpu,
-			READ_ONCE(xm_vcpu_info(d, vcpu)->evtchn_upcall_pending));
-		return;
-	}
-	xm_fifo_last_queue(d, port, &last_vcpu, &prio);
-	cb = xm_fifo_control_block(d, last_vcpu);
-	pr_info("walk:   Xen: port %u word %#x vCPU %u; last queue %u/%u: tail %u head %u ready %#x flag %u\n",
-		port, READ_ONCE(*word), vcpu, last_vcpu, prio,
-		xm_fifo_tail(d, last_vcpu, prio), cb ? READ_ONCE(cb->head[prio]) : 0,
-		cb ? READ_ONCE(cb->ready) : 0,
-		READ_ONCE(xm_vcpu_info(d, last_vcpu)->evtchn_upcall_pending));
+	if (port)
+		xeh_dump_port(port);
 }
 
 /* Every open, enabled slot's handler has seen its last send. */
