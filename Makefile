@@ -20,6 +20,11 @@
 #   make patches    - our files as a patch series against the base tree
 #                     (build/patches/), checked: checkpatch --strict,
 #                     git am on a fresh base, every step builds
+#   make deb        - Debian kernel packages (bindeb-pkg) of the base tree
+#                     with the series applied, Debian's amd64 config with
+#                     the Xen modules (DEB_FULL=1: all of Debian's modules)
+#   make xen-deb    - that kernel on real Xen, its Xen drivers loaded as
+#                     modules: PVH (boot, save/restore, hibernation) and HVM
 #   make results    - Documentation/virt/xen/results.rst from the reports
 #                     the last runs left in build/
 #   make tree       - only prepare build/tree (base tree + our files)
@@ -34,7 +39,7 @@ JOBS ?= $(shell nproc)
 export BUILD KSRC JOBS
 
 .PHONY: all tree deps kernel check check-kcsan check-cpus run smoke xen-check xen-soak xen-bench lint compat results \
-	compare bench patches clean
+	compare bench patches deb xen-deb clean
 
 all: check
 
@@ -86,6 +91,12 @@ bench: deps
 patches: deps
 	@scripts/xen-evtchn/make-patches.sh
 
+deb: deps
+	@scripts/xen-evtchn/make-deb.sh
+
+xen-deb: deps
+	@scripts/xen-evtchn/xen-lab.sh deb
+
 results:
 	@scripts/xen-evtchn/results.sh
 
@@ -94,4 +105,4 @@ clean:
 		$(BUILD)/kunit-upstream $(BUILD)/tree-upstream $(BUILD)/compare $(BUILD)/bench \
 		$(BUILD)/bench-ours $(BUILD)/bench-upstream \
 		$(BUILD)/compat $(BUILD)/patches $(BUILD)/patches-tree $(BUILD)/patches-am \
-		$(BUILD)/patches-kernel
+		$(BUILD)/patches-kernel $(BUILD)/deb

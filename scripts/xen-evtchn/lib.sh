@@ -40,3 +40,15 @@ xe_stamp() {
 	commit=$(git -C "$1" describe --always --dirty 2>/dev/null || echo unknown)
 	printf '%s, commit %s, %s s\n' "$(date -u '+%F %H:%M UTC')" "$commit" "$3" > "$2"
 }
+
+# xe_image_deb DIR: the linux-image package of make deb in DIR (not a
+# -dbg one); fails when there is none.
+xe_image_deb() {
+	local f
+
+	for f in "$1"/linux-image-*.deb; do
+		case $f in *-dbg_*) continue ;; esac
+		[ -f "$f" ] && { echo "$f"; return 0; }
+	done
+	return 1
+}

@@ -26,7 +26,8 @@
 # configuration fragment, incremental, ccache) must succeed: the series is
 # bisectable. Build directory build/patches-kernel, working copies
 # build/patches-tree (where the series is made) and build/patches-am (where
-# it is applied).
+# it is applied). PATCHES_CHECK=apply only applies the series there
+# (make deb builds that tree with Debian's configuration).
 #
 # The author and Signed-off-by come from PATCH_AUTHOR ("Name <mail>"),
 # else from this repository's git identity.
@@ -324,14 +325,36 @@ run_checkpatch() {
 	log "checkpatch --strict: every patch clean"
 }
 
+# The series without what changes from run to run (commit ids, dates).
+series_sum() {
+	local p
+	for p in "$out"/0*.patch; do
+		case $p in */0000-cover-letter.patch) continue ;; esac
+		grep -vE '^(From [0-9a-f]{40} |Date: )' "$p"
+	done | sha256sum | cut -d' ' -f1
+}
+
 apply_and_build() {
-	local p n=0 commits c
+	local p n=0 commits c sum
+	sum=$(series_sum)
+	# make deb: the same series applied already keeps its files' times,
+	# so the build after it stays incremental.
+	if [ "$check" = apply ] && [ -d "$amdir/.git" ] &&
+	   [ "$(cat "$amdir/.git/xen-evtchn-series" 2>/dev/null)" = "$sum" ] &&
+	   [ "$(g -C "$amdir" rev-parse HEAD)" = "$(g -C "$amdir" rev-parse series)" ] &&
+	   [ -z "$(g -C "$amdir" status --porcelain --untracked-files=no)" ]; then
+		log "git am: the same series is applied in $amdir already"
+		return 0
+	fi
+	rm -f "$amdir/.git/xen-evtchn-series"
 	fresh_copy "$amdir"
 	for p in "$out"/0*.patch; do
 		case $p in */0000-cover-letter.patch) continue ;; esac
 		g -C "$amdir" am -q "$p" || die "git am failed on $(basename "$p")"
 	done
 	log "git am: the series applies to a fresh copy of the base tree"
+	echo "$sum" > "$amdir/.git/xen-evtchn-series"
+	[ "$check" != apply ] || return 0
 	commits=$(g -C "$amdir" rev-list --reverse xen-evtchn-base..series)
 	for c in $commits; do
 		n=$((n + 1))
@@ -345,8 +368,9 @@ apply_and_build() {
 }
 
 make_series
-if [ "$check" = 1 ]; then
-	run_checkpatch
-	apply_and_build
-fi
+case $check in
+1)	run_checkpatch
+	apply_and_build ;;
+apply)	apply_and_build ;;
+esac
 log "done: $out (apply with: git am $out/0*.patch after the cover letter)"

@@ -24,6 +24,11 @@
 #                      (tools/xen-lab/ipi-rate.c): round trips per second
 #                      side by side (make xen-bench); LAB_BENCH_ROUNDS=N
 #                      repeats it N times, the two kernels taking turns
+#   xen-lab.sh deb     the Debian-config kernel of make deb (Xen drivers
+#                      as modules, loaded from the guest's initramfs) as a
+#                      PVH guest (boot, save/restore, hibernation with its
+#                      disks), an HVM guest and a PV guest (1 vCPU; 2 with
+#                      save/restore) (make xen-deb)
 #   xen-lab.sh image   only build (or reuse) the cached host image
 #   xen-lab.sh dom0    boot Xen and dom0 only, no guest (lab self-test)
 #
@@ -72,7 +77,8 @@
 # table tools/xen-lab/scenarios, LAB_PLAN replaces them),
 # LAB_DOM0_LIMIT (seconds allowed from QEMU start to dom0 ready, 420),
 # LAB_IDLE_LIMIT (seconds without a new result line before QEMU is
-# considered stuck and stopped, 480).
+# considered stuck and stopped, 660: longer than the longest step, the
+# boot of an HVM guest with the Debian-config kernel, up to 600 s).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -90,7 +96,7 @@ xen_args="console=com1 com1=115200,8n1 serial_tx_buffer=256k loglvl=all"
 xen_args+=" guest_loglvl=all dom0_mem=1024M,max:1024M dom0_max_vcpus=1"
 dom0_args="console=hvc0 earlyprintk=xen loglevel=4"
 dom0_ready_limit=${LAB_DOM0_LIMIT:-420}
-idle_limit=${LAB_IDLE_LIMIT:-480}
+idle_limit=${LAB_IDLE_LIMIT:-660}
 
 # check: scenarios in which the stock kernel is known to differ, with the
 # reason; its results there do not decide the exit status.
@@ -136,7 +142,7 @@ stage() {
 }
 
 usage() {
-	sed -n '4,26p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,30p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -267,26 +273,36 @@ copy_module() {
 	esac
 }
 
-build_dom0_initramfs() {
-	local stage_dir="$labdir/dom0-initramfs" root="$host/rootfs" kver m path name
-	rm -rf "$stage_dir"
-	mkdir -p "$stage_dir"/{bin,modules,proc,sys,dev,newroot}
-	cp "$root/bin/busybox" "$stage_dir/bin/busybox"
-	install -m 755 "$labsrc/dom0-init.sh" "$stage_dir/init"
-	local kdirs=("$root"/lib/modules/*)
-	kver=$(basename "${kdirs[0]}")
-	: > "$stage_dir/modules.order"
-	for m in virtio_pci virtio_blk ext4; do
+# stage_modules ROOT KVER DIR MODULE...: the MODULEs of the kernel KVER
+# installed under ROOT, with what they depend on, uncompressed into
+# DIR/modules, their names in load order in DIR/modules.order.
+stage_modules() {
+	local root=$1 kver=$2 dir=$3 m path name
+	shift 3
+	mkdir -p "$dir/modules"
+	: > "$dir/modules.order"
+	for m in "$@"; do
 		modprobe -d "$root" -S "$kver" --show-depends "$m" |
 			awk '$1 == "insmod" { print $2 }' |
 			while read -r path; do
 				name=$(basename "$path")
 				name=${name%.xz}; name=${name%.zst}; name=${name%.gz}
-				grep -qxF "$name" "$stage_dir/modules.order" && continue
-				copy_module "$path" "$stage_dir/modules/$name"
-				echo "$name" >> "$stage_dir/modules.order"
+				grep -qxF "$name" "$dir/modules.order" && continue
+				copy_module "$path" "$dir/modules/$name"
+				echo "$name" >> "$dir/modules.order"
 			done
 	done
+	[ -s "$dir/modules.order" ] || die "no module of $* found for $kver under $root"
+}
+
+build_dom0_initramfs() {
+	local stage_dir="$labdir/dom0-initramfs" root="$host/rootfs"
+	rm -rf "$stage_dir"
+	mkdir -p "$stage_dir"/{bin,proc,sys,dev,newroot}
+	cp "$root/bin/busybox" "$stage_dir/bin/busybox"
+	install -m 755 "$labsrc/dom0-init.sh" "$stage_dir/init"
+	local kdirs=("$root"/lib/modules/*)
+	stage_modules "$root" "$(basename "${kdirs[0]}")" "$stage_dir" virtio_pci virtio_blk ext4
 	pack_initramfs "$stage_dir" "$labdir/dom0-initrd.gz"
 }
 
@@ -348,12 +364,44 @@ guest_kernel() {
 	cp "$image" "$labdir/payload/$variant.bzImage"
 }
 
+# The Debian-config kernel of make deb: built (or reused with
+# LAB_SKIP_BUILD=1), unpacked from its linux-image package; its Xen drivers
+# are modules, loaded by guest-init.sh from an initramfs of its own
+# (/lab/deb-initrd.gz). Its guests get more memory (/lab/deb.memory): the
+# kernel is several times the size of the lab's own.
+deb_kernel() {
+	local pkg root kver t0=$SECONDS rc=0
+	pkg=$(xe_image_deb "$build/deb" || true)
+	if [ "${LAB_SKIP_BUILD:-0}" = 1 ] && [ -n "$pkg" ]; then
+		stage "kernel deb" reused - "$pkg"
+	else
+		"$top/scripts/xen-evtchn/make-deb.sh" > "$labdir/kernel-deb.out" || rc=$?
+		[ $rc -eq 0 ] || die "make deb failed (see $labdir/kernel-deb.out)"
+		pkg=$(tail -n 1 "$labdir/kernel-deb.out")
+		stage "kernel deb build (incl. lock wait)" PASS $((SECONDS - t0)) "$pkg"
+	fi
+	root="$labdir/deb-root"
+	rm -rf "$root" "$labdir/deb-initramfs"
+	dpkg-deb -x "$pkg" "$root"
+	local kdirs=("$root"/lib/modules/*)
+	kver=$(basename "${kdirs[0]}")
+	[ -f "$root/lib/modules/$kver/modules.dep" ] || depmod -b "$root" "$kver"
+	cp "$root/boot/vmlinuz-$kver" "$labdir/payload/deb.bzImage"
+	cp -a "$labdir/guest-initramfs" "$labdir/deb-initramfs"
+	stage_modules "$root" "$kver" "$labdir/deb-initramfs" xen-blkfront xen-netfront \
+		xen-scsifront xen-evtchn xen-gntdev xen-gntalloc xenfs
+	pack_initramfs "$labdir/deb-initramfs" "$labdir/payload/deb-initrd.gz"
+	echo 256 > "$labdir/payload/deb.memory"
+	stage "kernel deb: $kver, $(wc -l < "$labdir/deb-initramfs/modules.order") modules" \
+		PASS $((SECONDS - t0)) "$(tr '\n' ' ' < "$labdir/deb-initramfs/modules.order")"
+}
+
 # --- the QEMU run ---------------------------------------------------------
 
 write_payload() {
 	local line
 	install -m 755 "$labsrc/dom0-run.sh" "$labdir/payload/dom0-run.sh"
-	cp "$labsrc/pvh-guest.cfg" "$labsrc/hvm-guest.cfg" "$labdir/guest-initrd.gz" \
+	cp "$labsrc/pvh-guest.cfg" "$labsrc/hvm-guest.cfg" "$labsrc/pv-guest.cfg" "$labdir/guest-initrd.gz" \
 		"$labdir/payload/"
 	install -m 755 "$labsrc/blk-loop" "$labdir/payload/blk-loop"
 	install -m 755 "$labdir/evtchn-pingpong" "$labdir/payload/evtchn-pingpong"
@@ -401,7 +449,7 @@ run_qemu_once() {
 			shown=$total
 			last_news=$SECONDS
 		fi
-		# Every step in dom0 has its own timeout (at most 300 s), so a long
+		# Every step in dom0 has its own timeout (at most 600 s), so a long
 		# silence means the emulated machine itself is stuck.
 		if [ $((SECONDS - last_news)) -gt "$idle_limit" ]; then
 			log "no news from dom0 for $idle_limit s, stopping QEMU"
@@ -437,7 +485,7 @@ run_lab() {
 	for line in "$@"; do
 		case $line in
 		*" saverestore3"*) limit=$((limit + 2400)) ;;
-		*" saverestore"* | *" checkpoint"* | *" hib"*) limit=$((limit + 1500)) ;;
+		*" saverestore"* | *" pvsaverestore"* | *" checkpoint"* | *" hib"*) limit=$((limit + 1500)) ;;
 		*" hvm"*) limit=$((limit + 1800)) ;;
 		*) limit=$((limit + 800)) ;;
 		esac
@@ -540,7 +588,10 @@ check_upcall_vectors() {
 	while read -r _ id attempt _ _ _ detail; do
 		domid=${detail#domid=}; domid=${domid%% *}
 		vcpus=${detail##*vcpus=}
+		vcpus=${vcpus%% *}
 		[[ $domid =~ ^[0-9]+$ ]] || continue
+		# A PV guest has no upcall vector.
+		[[ $detail == *type=pv* ]] && continue
 		seen=$(tr -d '\r' < "$serial" |
 			grep -a -c -E "\(XEN\) d${domid}v[0-9]+: upcall vector" || true)
 		got[$id#$attempt]+="${got[$id#$attempt]:+,}d$domid:$seen"
@@ -589,11 +640,15 @@ print_overview() {
 		uname=$(sed -n 's/^LAB: uname Linux [^ ]* \([^ ]*\) .*/\1/p' "$log" | head -n 1)
 		abi=$(sed -n 's/^LAB: dmesg .*Using \(.*\) ABI$/\1/p' "$log" | tail -n 1)
 		delivery=$(sed -n 's/^LAB: dmesg .*callback vector for event delivery is enabled (\(.*\))$/\1/p' "$log" | tail -n 1)
-		[ -n "$delivery" ] || delivery=$(grep -q 'no Xen callback vector' "$log" && echo "platform PCI interrupt")
+		if [ -z "$delivery" ] && grep -q 'no Xen callback vector' "$log"; then
+			delivery="platform PCI interrupt"
+		fi
+		grep -qE "^LABR: ${id%-a*} ${id##*-a} domain .*type=pv" "$labdir/lab-lines.txt" &&
+			delivery="PV callback (no vector)"
 		domid=$(awk -v id="${id%-a*}" -v a="${id##*-a}" '$1 == "LABR:" && $2 == id && $3 == a && $4 == "domain" {
 				sub(/^domid=/, "", $7); d = $7 } END { print d }' "$labdir/lab-lines.txt")
 		vectors=$(tr -d '\r' < "$serial" | grep -a -oE "\(XEN\) d${domid:-x}v[0-9]+: upcall vector [0-9a-f]+" |
-			sed -E 's/.*d[0-9]+(v[0-9]+): upcall vector /\1=/' | sort -u | paste -sd' ')
+			sed -E 's/.*d[0-9]+(v[0-9]+): upcall vector /\1=/' | sort -u | paste -sd' ' || true)
 		live=$(sed -n 's/^LAB: live //p' "$log" | tail -n 1)
 		# Before the first heartbeat count, the boot's own counters.
 		[ -n "$live" ] || live="$(sed -n 's/^LAB: counter timer [0-9]* \([0-9]*\) .*/\1/p' "$log" | tail -n 1) $(sed -n 's/^LAB: counter ipi [0-9]* \([0-9]*\) .*/\1/p' "$log" | tail -n 1)"
@@ -751,6 +806,7 @@ main() {
 	check | soak | bench)
 		target=$mode
 		[ "${LAB_UPSTREAM:-1}" = 0 ] || kernels+=(upstream) ;;
+	deb) target=deb; kernels=(deb) ;;
 	image | dom0) kernels=() ;;
 	*) usage ;;
 	esac
@@ -785,7 +841,7 @@ main() {
 	build_guest_initramfs
 	stage "initramfs dom0 + guest" PASS $((SECONDS - t0))
 	for v in ${kernels[@]+"${kernels[@]}"}; do
-		guest_kernel "$v"
+		if [ "$v" = deb ]; then deb_kernel; else guest_kernel "$v"; fi
 	done
 	write_payload ${plan[@]+"${plan[@]}"}
 
@@ -797,7 +853,7 @@ main() {
 		print_summary
 		case $mode in
 		check | soak | bench) print_comparison ;;
-		run | smoke) print_overview "$last_serial" ;;
+		run | smoke | deb) print_overview "$last_serial" ;;
 		esac
 	} | tee "$labdir/report-$mode.txt"
 	local reported

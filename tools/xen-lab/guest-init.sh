@@ -89,6 +89,43 @@ show_debugfs_ports() {
 	say "debugfs end $(echo "$lines" | wc -l)"
 }
 
+# A kernel whose Xen drivers are modules (make deb) gets them in the
+# initramfs, in load order (xen-lab.sh writes /modules.order).
+load_modules() {
+	[ -f /modules.order ] || return 0
+	loaded=0
+	failed=""
+	while read -r m; do
+		if insmod "/modules/$m" 2>/dev/null; then
+			loaded=$((loaded + 1))
+		else
+			failed="$failed${failed:+,}$m"
+		fi
+	done < /modules.order
+	say "modules loaded=$loaded failed=${failed:-none}"
+}
+
+# With the disk driver a module, the kernel looked for resume= before the
+# disk existed; as a distribution's initramfs does, name the device once
+# it appears. The write returns only when there is no image to restore.
+resume_from_module_disk() {
+	[ -f /modules.order ] || return 0
+	dev=$(sed -n 's|.*resume=/dev/\([a-z0-9]*\).*|\1|p' /proc/cmdline)
+	[ -n "$dev" ] || return 0
+	n=0
+	while [ ! -f "/sys/block/$dev/dev" ] && [ $n -lt 40 ]; do
+		sleep 0.5
+		n=$((n + 1))
+	done
+	if [ ! -f "/sys/block/$dev/dev" ]; then
+		say "resume device $dev did not appear"
+		return 0
+	fi
+	say "resume from $dev ($(cat "/sys/block/$dev/dev"))"
+	cat "/sys/block/$dev/dev" > /sys/power/resume
+	say "resume found no image on $dev"
+}
+
 verdict() {
 	if [ "$2" -gt "$1" ]; then echo rising; else echo flat; fi
 }
@@ -98,6 +135,8 @@ boot() {
 	mount -t sysfs sysfs /sys
 	mount -t devtmpfs devtmpfs /dev 2>/dev/null
 	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	load_modules
+	resume_from_module_disk
 	say "uname $(uname -a)"
 	say "cpus online=$(cat /sys/devices/system/cpu/online)" \
 	    "count=$(grep -c '^processor' /proc/cpuinfo)"
