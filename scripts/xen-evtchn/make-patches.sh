@@ -181,8 +181,9 @@ irq tables (events_base.c), binding of inter-domain, VIRQ and IPI
 channels (events_bind.c), notification (events_notify.c), the irq chips
 (events_irqchip.c), the upcall loop (events_upcall.c), late EOI
 (events_lateeoi.c), CPU hotplug, suspend and resume (events_lifecycle.c)
-and the PIRQ entry points, which refuse for now (events_pirq.c). The
-2-level and FIFO back-ends sit behind one small ops table.
+and physical interrupts, GSI and MSI PIRQs with their EOIs
+(events_pirq.c). The 2-level and FIFO back-ends sit behind one small ops
+table.
 
 The public API of include/xen/events.h keeps its names, signatures and
 behaviour, so every user in the tree builds and runs unchanged.
@@ -295,8 +296,9 @@ Xen, and documentation.
 Base: Linux %s. The tree builds after each patch with the guest
 fragment of patch 6 (make allnoconfig xen-evtchn-guest.config).
 
-Not supported yet: PIRQ and MSI event channels (PV dom0, HVM guests
-with XENFEAT_hvm_pirqs): their entry points refuse with -EOPNOTSUPP.""" % version
+Not yet: an HVM guest with XENFEAT_hvm_pirqs keeps native IO-APIC and
+MSI delivery for its emulated devices (pci_xen_hvm_init() is not called),
+and the PIRQ paths of a dom0 have run on the model of Xen only.""" % version
 text = text.replace("*** SUBJECT HERE ***", subject)
 text = text.replace("*** BLURB HERE ***", blurb)
 open(path, "w").write(text)

@@ -8,17 +8,17 @@
 # xen_model_boot.c for the xen_model= parameter):
 #
 #   bare:        no xen_model parameter, the scratch-domain suites (xen_model*)
-#   fifo:        xen_model=fifo,percpu: the scenario and FIFO suites, the
-#                random walks and one cell of the ABI matrix
-#                (xen_evtchn_[sfmw]*)
+#   fifo:        xen_model=fifo,percpu: the scenario, FIFO and PIRQ
+#                suites, the random walks and one cell of the ABI matrix
+#                (xen_evtchn_[sfmwop]*)
 #   fifo-upcall: the same model, the HVM suites (upcall delivery, the
 #                resume and hibernation matrices from FIFO, per-vCPU:
 #                xen_evtchn_hvm_*), every vCPU with a registered vcpu_info
 #                (xen_vcpu_info=register; the other boots keep the
 #                shared-info slots, the default of a hibernation kernel)
 #   2l:          xen_model=2l: scenario, HVM (2-level, global vector, the
-#                resume matrix included), random walks and one matrix cell
-#                (xen_evtchn_[shmw]*)
+#                resume matrix included), PIRQs, random walks and one
+#                matrix cell (xen_evtchn_[shmwop]*)
 #   abi-walk:    FIFO, per-vCPU: random walks across a restore into a
 #                domain without FIFO (xen_evtchn_abi_walk; the kernel goes
 #                on in 2-level, so nothing else runs in that boot)
@@ -125,9 +125,9 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export CCACHE_BASEDIR=$tree
 
 default_boots='bare||xen_model*
-fifo|xen_model=fifo,percpu|xen_evtchn_[sfmwo]*
+fifo|xen_model=fifo,percpu|xen_evtchn_[sfmwop]*
 fifo-upcall|xen_model=fifo,percpu xen_vcpu_info=register|xen_evtchn_hvm_*
-2l|xen_model=2l|xen_evtchn_[shmwo]*
+2l|xen_model=2l|xen_evtchn_[shmwop]*
 abi-walk|xen_model=fifo,percpu|xen_evtchn_abi_walk*
 expand|xen_model=fifo,percpu,maxport=131071|xen_evtchn_expand_sweep*
 fifo-global|xen_model=fifo,nopercpu|xen_evtchn_hvm_*

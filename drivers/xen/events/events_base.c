@@ -196,7 +196,7 @@ void xen_info_note_cpu(struct xen_irq_info *info, unsigned int cpu)
 	if (!data)
 		return;
 	/* VIRQs and IPIs are fixed to their CPU: say so in their affinity. */
-	if (info->kind != XEN_IRQ_EVTCHN)
+	if (info->kind == XEN_IRQ_VIRQ || info->kind == XEN_IRQ_IPI)
 		irq_data_update_affinity(data, cpumask_of(cpu));
 	irq_data_update_effective_affinity(data, cpumask_of(cpu));
 }
@@ -215,8 +215,10 @@ static bool xen_port_taken(evtchn_port_t port, struct xen_irq_info *info)
 /*
  * Make @port the port of @info: masked first (a port reused from an
  * earlier binding may be unmasked and pending), addressable by the ABI,
- * then visible to the upcall. Called under the bind mutex, or in
- * stop_machine at resume (then with GFP_ATOMIC).
+ * then visible to the upcall. Called under the bind mutex, in
+ * stop_machine at resume, or for a PIRQ in irq_startup under its
+ * descriptor lock (the last two with GFP_ATOMIC): the port comes fresh
+ * from Xen, and the tables take concurrent writers of different ports.
  *
  * Xen hands out a port once, so a port another binding holds means Xen
  * (or its EVTCHNOP_status) misled us: -EBUSY, and that binding keeps its
@@ -261,30 +263,34 @@ static void xen_info_free_work(struct work_struct *work)
 	struct xen_irq_info *info =
 		container_of(to_rcu_work(work), struct xen_irq_info, free_work);
 
-	irq_free_desc(info->irq);
+	if (info->desc_owned)
+		irq_free_desc(info->irq);
 	kfree(info);
 }
 
-struct xen_irq_info *xen_info_alloc(enum xen_irq_kind kind)
+/**
+ * xen_info_alloc_for_irq() - a binding for an irq whose descriptor exists
+ * @kind: what the binding will be
+ * @irq: the irq; its descriptor was allocated by the caller or the arch
+ * @owned: free the descriptor together with the binding
+ *
+ * Return: the new binding, masked and on no port; NULL when out of memory.
+ */
+struct xen_irq_info *xen_info_alloc_for_irq(enum xen_irq_kind kind,
+					    unsigned int irq, bool owned)
 {
 	struct xen_irq_info *info;
-	int irq;
 
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)
 		return NULL;
-	irq = irq_alloc_desc_from(0, -1);
-	if (irq < 0) {
-		kfree(info);
-		return NULL;
-	}
 	if (xen_irq_table_set(irq, info)) {
-		irq_free_desc(irq);
 		kfree(info);
 		return NULL;
 	}
 	info->irq = irq;
 	info->desc = irq_to_desc(irq);
+	info->desc_owned = owned;
 	info->kind = kind;
 	info->users = XEN_IRQ_SINGLE_OWNER;
 	/* Masked until genirq enables the interrupt. */
@@ -295,6 +301,20 @@ struct xen_irq_info *xen_info_alloc(enum xen_irq_kind kind)
 	/* Counted on CPU 0 until the port is attached to its real CPU. */
 	atomic_inc(per_cpu_ptr(&xen_cpu_channels, 0));
 	list_add_tail_rcu(&info->all_node, &xen_irq_all);
+	return info;
+}
+
+struct xen_irq_info *xen_info_alloc(enum xen_irq_kind kind)
+{
+	struct xen_irq_info *info;
+	int irq;
+
+	irq = irq_alloc_desc_from(0, -1);
+	if (irq < 0)
+		return NULL;
+	info = xen_info_alloc_for_irq(kind, irq, true);
+	if (!info)
+		irq_free_desc(irq);
 	return info;
 }
 

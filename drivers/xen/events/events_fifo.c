@@ -68,8 +68,8 @@ static DEFINE_MUTEX(xen_fifo_cb_lock);
 /*
  * The event array. Pages stay allocated once added, so a resumed domain
  * re-adds the same pages without allocating. xen_fifo_nr_pages counts the
- * pages Xen knows in the current domain; it only grows (under the bind
- * mutex, or in stop_machine at resume) and is read by the upcall.
+ * pages Xen knows in the current domain; it only grows (under
+ * xen_fifo_grow_lock) and is read by the upcall.
  */
 static event_word_t *xen_fifo_pages[XEN_FIFO_MAX_PAGES];
 static unsigned int xen_fifo_nr_pages;
@@ -91,7 +91,7 @@ unsigned long xen_evtchn_fifo_link_errors(void)
 
 static unsigned int xen_fifo_port_span(void)
 {
-	/* Pairs with the release in xen_fifo_add_page(). */
+	/* Pairs with the release in xen_fifo_add_page_locked(). */
 	return smp_load_acquire(&xen_fifo_nr_pages) * XEN_FIFO_WORDS_PER_PAGE;
 }
 
@@ -117,19 +117,19 @@ static void xen_fifo_init_page(event_word_t *words)
 	memset32(words, XEN_FIFO_MASKED, XEN_FIFO_WORDS_PER_PAGE);
 }
 
-static int xen_fifo_add_page(gfp_t gfp)
+/*
+ * Grows the array; PIRQs bind their port in irq_startup, under a
+ * descriptor lock, so bindings do not all hold the bind mutex.
+ */
+static DEFINE_RAW_SPINLOCK(xen_fifo_grow_lock);
+
+/* Add page @n (allocated already): mask it, give it to Xen, publish it. */
+static int xen_fifo_add_page_locked(unsigned int n)
 {
-	unsigned int n = xen_fifo_nr_pages;
 	struct evtchn_expand_array op;
 	int rc;
 
-	if (n >= XEN_FIFO_MAX_PAGES)
-		return -ENOSPC;
-	if (!xen_fifo_pages[n]) {
-		xen_fifo_pages[n] = (event_word_t *)get_zeroed_page(gfp);
-		if (!xen_fifo_pages[n])
-			return -ENOMEM;
-	}
+	lockdep_assert_held(&xen_fifo_grow_lock);
 	/*
 	 * Xen neither clears nor reads the page before using it, and it may
 	 * raise parked events into it at once: it must be fully masked first.
@@ -144,7 +144,38 @@ static int xen_fifo_add_page(gfp_t gfp)
 	return 0;
 }
 
-/* Called under the bind mutex, or in stop_machine at resume. */
+/* One more page; the allocation (with @gfp) happens outside the lock. */
+static int xen_fifo_add_page(gfp_t gfp)
+{
+	unsigned int n = READ_ONCE(xen_fifo_nr_pages);
+	event_word_t *fresh = NULL;
+	unsigned long flags;
+	int rc = 0;
+
+	if (n >= XEN_FIFO_MAX_PAGES)
+		return -ENOSPC;
+	/* Pages stay allocated once added: a resumed domain re-adds them. */
+	if (!READ_ONCE(xen_fifo_pages[n])) {
+		fresh = (event_word_t *)get_zeroed_page(gfp);
+		if (!fresh)
+			return -ENOMEM;
+	}
+	raw_spin_lock_irqsave(&xen_fifo_grow_lock, flags);
+	/* Another binder added page n meanwhile: the caller looks again. */
+	if (xen_fifo_nr_pages == n) {
+		if (!xen_fifo_pages[n]) {
+			xen_fifo_pages[n] = fresh;
+			fresh = NULL;
+		}
+		rc = xen_fifo_add_page_locked(n);
+	}
+	raw_spin_unlock_irqrestore(&xen_fifo_grow_lock, flags);
+	if (fresh)
+		free_page((unsigned long)fresh);
+	return rc;
+}
+
+/* Any context; @gfp says what the caller may wait for. */
 static int xen_fifo_port_setup(evtchn_port_t port, gfp_t gfp)
 {
 	int rc;

@@ -291,11 +291,6 @@ void __init xen_evtchn_hvm_delivery_init(void)
 	if (xen_have_vector_callback)
 		sysvec_install(HYPERVISOR_CALLBACK_VECTOR, sysvec_xen_hvm_callback);
 	native_init_IRQ();
-	/*
-	 * pci_xen_hvm_init() is deliberately not called: it would route GSIs
-	 * and MSIs through PIRQs, which this core does not support yet, so
-	 * emulated devices keep the native IO-APIC/MSI delivery.
-	 */
 }
 
 /**

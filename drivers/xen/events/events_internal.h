@@ -49,6 +49,26 @@ enum xen_irq_kind {
 #define XEN_MASK_LATE_EOI	BIT(2)	/* lateeoi: until the driver's EOI */
 #define XEN_MASK_FREEING	BIT(3)	/* unbind: handlers may still run */
 
+/* xen_irq_info.u.pirq.flags */
+#define XEN_PIRQ_SHAREABLE	BIT(0)	/* Xen may share the line (WILL_SHARE) */
+#define XEN_PIRQ_NEEDS_EOI	BIT(1)	/* Xen wants PHYSDEVOP_eoi (no EOI map) */
+#define XEN_PIRQ_MSI		BIT(2)	/* an MSI, not a GSI */
+#define XEN_PIRQ_MSI_MEMBER	BIT(3)	/* later vector of a multi-MSI group */
+
+/**
+ * struct xen_pirq - what a physical interrupt binding remembers
+ * @pirq: Xen's number for it
+ * @gsi: the GSI behind it (not for an MSI)
+ * @domid: domain whose mapping it is (unmapped by dom0 when destroyed)
+ * @flags: XEN_PIRQ_* bits
+ */
+struct xen_pirq {
+	unsigned int pirq;
+	unsigned int gsi;
+	domid_t domid;
+	u8 flags;
+};
+
 /* irq_info.users of a binding that has exactly one owner. */
 #define XEN_IRQ_SINGLE_OWNER	(-1)
 
@@ -74,6 +94,8 @@ enum xen_irq_kind {
  * @lateeoi: bound through a *_lateeoi function
  * @percpu: on the per-CPU chip (VIRQ, IPI): handlers run without the
  *	descriptor lock, unbinding must wait for them
+ * @desc_owned: the descriptor is ours to free (not so for a legacy irq,
+ *	whose descriptor the architecture allocated)
  * @stale_port: the port a plain binding had before a resume lost it,
  *	until its driver binds it again (0: none); see xen_info_is_stale()
  * @dying: unbound; memory stays valid until the RCU-deferred free, but
@@ -105,6 +127,7 @@ struct xen_irq_info {
 	bool is_static;
 	bool lateeoi;
 	bool percpu;
+	bool desc_owned;
 	bool dying;
 	unsigned int cpu;
 	unsigned int home_cpu;
@@ -115,6 +138,7 @@ struct xen_irq_info {
 		unsigned int virq;
 		enum ipi_vector ipi;
 		struct xenbus_device *dev;
+		struct xen_pirq pirq;
 	} u;
 };
 
@@ -300,6 +324,8 @@ int xen_info_attach_port(struct xen_irq_info *info, evtchn_port_t port,
 			 unsigned int cpu, gfp_t gfp);
 void xen_info_note_cpu(struct xen_irq_info *info, unsigned int cpu);
 struct xen_irq_info *xen_info_alloc(enum xen_irq_kind kind);
+struct xen_irq_info *xen_info_alloc_for_irq(enum xen_irq_kind kind,
+					    unsigned int irq, bool owned);
 void xen_info_set_chip(struct xen_irq_info *info, struct irq_chip *chip,
 		       irq_flow_handler_t flow, const char *flow_name);
 void xen_info_detach_port(struct xen_irq_info *info);
@@ -324,6 +350,18 @@ extern struct irq_chip xen_dyn_chip;
 extern struct irq_chip xen_lateeoi_chip;
 extern struct irq_chip xen_percpu_chip;
 extern struct irq_chip xen_pirq_chip;
+
+/* The callbacks the PIRQ chip shares with the event-channel chips. */
+void xen_chip_mask(struct irq_data *data);
+void xen_chip_unmask(struct irq_data *data);
+int xen_chip_set_affinity(struct irq_data *data, const struct cpumask *dest,
+			  bool force);
+int xen_chip_retrigger(struct irq_data *data);
+
+/* events_pirq.c */
+void xen_pirq_init(void);
+void xen_pirq_resume(void);
+unsigned long xen_pirq_eoi_failures(void);
 
 /* Inline: notify_remote_via_irq() asks this on every call. */
 static inline bool xen_chip_is_ours(const struct irq_chip *chip)

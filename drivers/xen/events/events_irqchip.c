@@ -95,12 +95,12 @@ static struct xen_irq_info *xen_data_info(struct irq_data *data)
 	return irq_data_get_irq_chip_data(data);
 }
 
-static void xen_chip_mask(struct irq_data *data)
+void xen_chip_mask(struct irq_data *data)
 {
 	xen_info_mask(xen_data_info(data), XEN_MASK_IRQ_CORE);
 }
 
-static void xen_chip_unmask(struct irq_data *data)
+void xen_chip_unmask(struct irq_data *data)
 {
 	xen_info_unmask(xen_data_info(data), XEN_MASK_IRQ_CORE);
 }
@@ -137,7 +137,7 @@ static void xen_lateeoi_chip_ack(struct irq_data *data)
  * Returns 0 when there is no port to raise (after resume, before the
  * driver binds again): genirq then replays the interrupt itself.
  */
-static int xen_chip_retrigger(struct irq_data *data)
+int xen_chip_retrigger(struct irq_data *data)
 {
 	struct xen_irq_info *info = xen_data_info(data);
 	unsigned long flags;
@@ -211,8 +211,8 @@ static unsigned int xen_least_loaded_cpu(const struct cpumask *mask)
 	return best;
 }
 
-static int xen_chip_set_affinity(struct irq_data *data,
-				 const struct cpumask *dest, bool force)
+int xen_chip_set_affinity(struct irq_data *data, const struct cpumask *dest,
+			  bool force)
 {
 	unsigned int cpu;
 	int rc;
@@ -260,19 +260,5 @@ struct irq_chip xen_percpu_chip __read_mostly = {
 	.irq_mask		= xen_chip_mask,
 	.irq_unmask		= xen_chip_unmask,
 	.irq_ack		= xen_chip_ack,
-	.flags			= IRQCHIP_SKIP_SET_WAKE,
-};
-
-/*
- * Physical interrupts. Binding them is not supported yet (events_pirq.c),
- * so no interrupt ever carries this chip; it exists for its name.
- */
-struct irq_chip xen_pirq_chip __read_mostly = {
-	.name			= "xen-pirq",
-	.irq_disable		= xen_chip_mask,
-	.irq_mask		= xen_chip_mask,
-	.irq_unmask		= xen_chip_unmask,
-	.irq_ack		= xen_chip_ack,
-	.irq_set_affinity	= xen_chip_set_affinity,
 	.flags			= IRQCHIP_SKIP_SET_WAKE,
 };

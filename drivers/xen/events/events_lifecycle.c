@@ -92,8 +92,7 @@ void __init xen_init_IRQ(void)
 		       rc);
 
 	xen_evtchn_hvm_delivery_init();
-	if (xen_initial_domain())
-		pr_err("dom0 physical interrupts (PIRQs) are not supported by this event-channel core\n");
+	xen_pirq_init();
 }
 
 /*
@@ -215,6 +214,7 @@ void xen_irq_resume(void)
 		xen_resume_virqs(cpu);
 		xen_resume_ipis(cpu);
 	}
+	xen_pirq_resume();
 	/*
 	 * Re-binding goes through mask and unmask, which re-raises anything
 	 * that became pending meanwhile; one full scan on every CPU catches

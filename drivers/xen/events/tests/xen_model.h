@@ -62,6 +62,10 @@ struct xm_config {
 	bool is_control;		/* dom0: passes the XSM "target" checks */
 	unsigned int max_evtchn_port;	/* 0 means libxl's default, 1023 */
 	unsigned int nr_gsis;		/* 0 means 48 */
+	/* Emulated PIRQs (XEN_X86_EMU_USE_PIRQ), advertised: spec 15.1. */
+	bool hvm_pirqs;
+	/* Emulated PIRQs, XENFEAT_hvm_pirqs not advertised (xm_set_has_pirq()). */
+	bool quiet_pirqs;
 };
 
 /* Port states (spec 2). */
@@ -332,6 +336,15 @@ void xm_vcpu_set_online(struct xm_domain *d, unsigned int vcpu, bool online);
 
 /* HVM params as stored (e.g. HVM_PARAM_STORE_EVTCHN). */
 u64 xm_hvm_param(struct xm_domain *d, unsigned int index);
+
+/* --- PIRQs (spec 15): emulated devices behind them -------------------- */
+void xm_set_has_pirq(struct xm_domain *d, bool on);
+void xm_gsi_set_level(struct xm_domain *d, unsigned int gsi, bool high);
+void xm_msi_fire(struct xm_domain *d, unsigned int pirq);
+int xm_pirq_of_gsi(struct xm_domain *d, unsigned int gsi);
+unsigned long xm_pirq_eois(struct xm_domain *d, unsigned int pirq);
+unsigned long xm_pirq_sends(struct xm_domain *d, unsigned int pirq);
+evtchn_port_t xm_pirq_port(struct xm_domain *d, unsigned int pirq);
 
 /* CPUID leaf base+@index (base 0x40000000) as Xen answers for vCPU @vcpu. */
 void xm_cpuid(struct xm_domain *d, unsigned int vcpu, unsigned int index,

@@ -410,8 +410,10 @@ static long xm_dispatch(struct xm_caller *c, unsigned long op,
 		return xm_evtchn_op(c, a1, a2);
 	case __HYPERVISOR_hvm_op:
 		return xm_hvm_op(c, a1, a2);
+	case __HYPERVISOR_physdev_op:
+		return xm_physdev_op(c, a1, a2);
 	default:
-		/* physdev_op and everything else is not modelled. */
+		/* Everything else is not modelled. */
 		return -XM_ENOSYS;
 	}
 }
@@ -484,6 +486,7 @@ void xm_domain_setup_state(struct xm_domain *d, const struct xm_config *cfg,
 	if (!d->cfg.nr_gsis)
 		d->cfg.nr_gsis = XM_DEFAULT_NR_GSIS;
 	xm_evtchn_init_domain(d);
+	xm_pirq_reset_domain(d);
 	memset(d->params, 0, sizeof(d->params));
 	clear_page(d->xen_shinfo);	/* spec 1.3: zero-filled, all unmasked */
 	d->shinfo = d->xen_shinfo;

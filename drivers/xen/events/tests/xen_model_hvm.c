@@ -141,7 +141,7 @@ static int xm_lapic_highest(const unsigned long *bits)
  * global vector via, or since Xen 4.17 (commit e2d2b9fd7a) a per-vCPU
  * vector on vCPU 0.
  */
-static bool xm_uses_vector_callbacks(struct xm_domain *d)
+bool xm_uses_vector_callbacks(struct xm_domain *d)
 {
 	if (d->via == XM_VIA_VECTOR)
 		return true;

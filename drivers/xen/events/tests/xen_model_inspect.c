@@ -6,18 +6,6 @@
 #include <linux/errno.h>
 #include "xen_model_internal.h"
 
-/* Takes the model lock around a small piece of test-side work. */
-#define XM_LOCKED(expr)							\
-	({								\
-		unsigned long __flags;					\
-		typeof(expr) __ret;					\
-									\
-		raw_spin_lock_irqsave(&xm_lock, __flags);		\
-		__ret = (expr);						\
-		raw_spin_unlock_irqrestore(&xm_lock, __flags);		\
-		__ret;							\
-	})
-
 /* --- Xen-side event sources -------------------------------------------------- */
 
 /**

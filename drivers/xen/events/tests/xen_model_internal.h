@@ -33,6 +33,7 @@
 #define XM_POLL_MAX_PORTS	128	/* spec 10/sched: do_poll's limit */
 #define XM_DEFAULT_MAX_PORT	1023	/* libxl's max_event_channels, spec 11 */
 #define XM_DEFAULT_NR_GSIS	48
+#define XM_MAX_GSIS		256	/* cfg.nr_gsis is at most this */
 #define XM_MAX_HOLES		16	/* gfns emptied by remove_from_physmap */
 
 /* Per-port state, spec 2. */
@@ -53,6 +54,20 @@ struct xm_lapic {
 	bool enabled;
 	DECLARE_BITMAP(irr, 256);
 	DECLARE_BITMAP(isr, 256);
+};
+
+/* One PIRQ of a domain with emulated PIRQs (spec 15). */
+struct xm_pirq {
+	u8 use;			/* enum xm_pirq_use */
+	u8 gsi;			/* XM_PIRQ_EMU_GSI: the emulated GSI */
+	unsigned long sends;	/* events sent for it */
+	unsigned long eois;	/* PHYSDEVOP_eoi calls for it */
+};
+
+enum xm_pirq_use {
+	XM_PIRQ_FREE,
+	XM_PIRQ_ALLOCATED,	/* PHYSDEVOP_get_free_pirq: an MSI's */
+	XM_PIRQ_EMU_GSI,	/* PHYSDEVOP_map_pirq of an emulated GSI */
 };
 
 struct xm_vcpu {
@@ -123,6 +138,10 @@ struct xm_domain {
 	unsigned int fifo_nr_pages;
 	unsigned long fifo_lost;
 	u32 pirq_to_port[XM_NR_PIRQS];
+	/* PIRQs (spec 15): emulated ones, for a domain that has them. */
+	struct xm_pirq pirqs[XM_NR_PIRQS];
+	u8 gsi_pirq_level[XM_MAX_GSIS];	/* emulated lines a test raised */
+	bool has_pirq;			/* cfg.hvm_pirqs or xm_set_has_pirq() */
 
 	/* shared_info, spec 9: Xen's own page or the guest page it was moved to. */
 	struct shared_info *xen_shinfo;
@@ -164,6 +183,27 @@ struct xm_caller {
 };
 
 extern raw_spinlock_t xm_lock;
+
+/* Evaluate @expr under xm_lock, as a test-side entry point does. */
+#define XM_LOCKED(expr)							\
+	({								\
+		unsigned long __flags;					\
+		typeof(expr) __ret;					\
+									\
+		raw_spin_lock_irqsave(&xm_lock, __flags);		\
+		__ret = (expr);						\
+		raw_spin_unlock_irqrestore(&xm_lock, __flags);		\
+		__ret;							\
+	})
+
+#define XM_LOCKED_VOID(stmt)						\
+	do {								\
+		unsigned long __flags;					\
+									\
+		raw_spin_lock_irqsave(&xm_lock, __flags);		\
+		stmt;							\
+		raw_spin_unlock_irqrestore(&xm_lock, __flags);		\
+	} while (0)
 
 /* xen_model_seam.S */
 void xen_model_hypercall_entry(void);
@@ -220,6 +260,11 @@ void xm_fifo_teardown(struct xm_domain *d);
 
 /* xen_model_hvm.c: upcalls, LAPIC, HVMOPs */
 long xm_hvm_op(struct xm_caller *c, unsigned int cmd, unsigned long arg);
+bool xm_uses_vector_callbacks(struct xm_domain *d);
+
+/* xen_model_physdev.c */
+long xm_physdev_op(struct xm_caller *c, unsigned int cmd, unsigned long arg);
+void xm_pirq_reset_domain(struct xm_domain *d);
 void xm_mark_events_pending(struct xm_domain *d, unsigned int vcpu);
 void xm_assert_upcall(struct xm_domain *d, unsigned int vcpu);
 void xm_vm_exit(struct xm_domain *d);

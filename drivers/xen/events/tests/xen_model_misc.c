@@ -21,7 +21,7 @@
 
 /*
  * spec 1.7, xen/common/kernel.c: what an HVM/PVH domain (translated
- * paging, no PIRQ emulation in the model) is told.
+ * paging) is told.
  */
 static u32 xm_feature_submap(struct xm_domain *d)
 {
@@ -34,6 +34,9 @@ static u32 xm_feature_submap(struct xm_domain *d)
 		map |= BIT(XENFEAT_hvm_safe_pvclock);
 	if (!d->cfg.no_vector_callback)
 		map |= BIT(XENFEAT_hvm_callback_vector);
+	/* spec 15.1: advertised with emulated PIRQs (and vector callbacks). */
+	if (d->cfg.hvm_pirqs && !d->cfg.no_vector_callback)
+		map |= BIT(XENFEAT_hvm_pirqs);
 	if (d->cfg.is_control)
 		map |= BIT(XENFEAT_dom0);
 	return map;
@@ -261,6 +264,8 @@ void xm_soft_reset_locked(struct xm_domain *d)
 {
 	xm_evtchn_close_toolstack_peers(d);
 	xm_evtchn_reset_domain(d);
+	/* spec 12: HVM soft reset unmaps the emulated PIRQs. */
+	xm_pirq_reset_domain(d);
 	xm_drop_vcpu_info(d);
 	xm_unmap_shared_info(d, true);
 	d->shut_down = false;
