@@ -69,7 +69,7 @@
 # no stock kernel column), LAB_SMOKE_VCPUS (smoke: vCPU counts, "1 2"),
 # LAB_REBUILD_IMAGE=1 (build the cached host image again), LAB_HIBERNATE=0
 # (check: leave out the hibernation scenarios), LAB_HVM=0 (check: leave out
-# the HVM guest), LAB_SOAK=0 (check: leave out the soak), LAB_CROSS=0
+# the HVM guest), LAB_PV=0 (check: leave out the PV guests), LAB_SOAK=0 (check: leave out the soak), LAB_CROSS=0
 # (check: leave out the cross-kernel
 # hibernation cells, ours-hibx and upstream-hibx),
 # LAB_PLAN="ID KERNEL VCPUS MODE;..." (own scenario list, see dom0-run.sh),
