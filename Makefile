@@ -25,6 +25,8 @@
 #                     the Xen modules (DEB_FULL=1: all of Debian's modules)
 #   make xen-deb    - that kernel on real Xen, its Xen drivers loaded as
 #                     modules: PVH (boot, save/restore, hibernation) and HVM
+#   make xen-dom0   - our kernel as dom0 on real Xen (PIRQs, toolstack,
+#                     blkback), ours and stock guests under it
 #   make results    - Documentation/virt/xen/results.rst from the reports
 #                     the last runs left in build/
 #   make tree       - only prepare build/tree (base tree + our files)
@@ -39,7 +41,7 @@ JOBS ?= $(shell nproc)
 export BUILD KSRC JOBS
 
 .PHONY: all tree deps kernel check check-kcsan check-cpus run smoke xen-check xen-soak xen-bench lint compat results \
-	compare bench patches deb xen-deb clean
+	compare bench patches deb xen-deb xen-dom0 clean
 
 all: check
 
@@ -97,11 +99,14 @@ deb: deps
 xen-deb: deps
 	@scripts/xen-evtchn/xen-lab.sh deb
 
+xen-dom0: deps
+	@scripts/xen-evtchn/xen-lab.sh ourdom0
+
 results:
 	@scripts/xen-evtchn/results.sh
 
 clean:
-	rm -rf $(BUILD)/kunit $(BUILD)/kunit-kcsan $(BUILD)/kernel $(BUILD)/kernel-upstream $(BUILD)/lab \
+	rm -rf $(BUILD)/kunit $(BUILD)/kunit-kcsan $(BUILD)/kernel $(BUILD)/kernel-upstream $(BUILD)/kernel-dom0 $(BUILD)/lab \
 		$(BUILD)/kunit-upstream $(BUILD)/tree-upstream $(BUILD)/compare $(BUILD)/bench \
 		$(BUILD)/bench-ours $(BUILD)/bench-upstream \
 		$(BUILD)/compat $(BUILD)/patches $(BUILD)/patches-tree $(BUILD)/patches-am \

@@ -10,6 +10,9 @@
 #   build-kernel.sh --src TREE --out DIR
 #                               any tree into DIR (make patches builds each
 #                               step of the series this way)
+#   build-kernel.sh --dom0      our files, configured to run as the lab's
+#                               dom0 (kernel/configs/xen-evtchn-dom0.config
+#                               over the guest's) -> $BUILD/kernel-dom0
 #
 # Both start from `make allnoconfig`, merge kernel/configs/xen-evtchn-guest.config
 # with merge_config.sh -m, run olddefconfig and then check that every option of
@@ -25,6 +28,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$top/build}
 fragment="$top/kernel/configs/xen-evtchn-guest.config"
+dom0_fragment="$top/kernel/configs/xen-evtchn-dom0.config"
+dom0=0
 jobs=${JOBS:-$(nproc)}
 variant=ours
 src_override=
@@ -34,13 +39,14 @@ log() { echo "build-kernel: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 usage() {
-	echo "usage: $0 [--upstream] [--src TREE --out DIR]" >&2
+	echo "usage: $0 [--upstream] [--dom0] [--src TREE --out DIR]" >&2
 	exit 2
 }
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--upstream) variant=upstream ;;
+	--dom0) dom0=1 ;;
 	--src) [ $# -ge 2 ] || usage; src_override=$2; shift ;;
 	--out) [ $# -ge 2 ] || usage; out_override=$2; shift ;;
 	-h|--help) usage ;;
@@ -119,13 +125,30 @@ verify_config() {
 	[ "$missing" -eq 0 ] || die "$missing option(s) of $(basename "$fragment") not applied"
 }
 
+# merge_fragments BASE OVER: BASE without the options OVER names, then
+# OVER: one fragment that verify_config can hold the result to.
+merge_fragments() {
+	local opts
+	opts=$(sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1/p' \
+		      -e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1/p' "$2")
+	grep -v -w -F -f <(printf '%s\n' "$opts") "$1"
+	cat "$2"
+}
+
 if [ "$variant" = ours ]; then
 	out="$build/kernel"
 else
 	out="$build/kernel-upstream"
 fi
+[ "$dom0" = 0 ] || out="$out-dom0"
 [ -z "$out_override" ] || out=$out_override
 mkdir -p "$out"
+if [ "$dom0" = 1 ]; then
+	merge_fragments "$fragment" "$dom0_fragment" > "$out/fragment.config.new"
+	fragment="$out/fragment.config"
+	cmp -s "$fragment.new" "$fragment" || mv -f "$fragment.new" "$fragment"
+	rm -f "$fragment.new"
+fi
 
 export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xen-evtchn/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}

@@ -29,6 +29,14 @@
 #                      PVH guest (boot, save/restore, hibernation with its
 #                      disks), an HVM guest and a PV guest (1 vCPU; 2 with
 #                      save/restore) (make xen-deb)
+#   xen-lab.sh ourdom0 our kernel as dom0 instead of Debian's (a PV dom0
+#                      built with kernel/configs/xen-evtchn-dom0.config):
+#                      Xen routes the machine's interrupts to it as PIRQs,
+#                      Debian's toolstack runs on it and it serves the
+#                      guests' disks with blkback; ours and the stock guest
+#                      kernel boot, save/restore, hibernate with their
+#                      disks and shut down (make xen-dom0; also the second
+#                      QEMU run of check, LAB_OURDOM0=0 leaves it out)
 #   xen-lab.sh image   only build (or reuse) the cached host image
 #   xen-lab.sh dom0    boot Xen and dom0 only, no guest (lab self-test)
 #
@@ -69,7 +77,8 @@
 # no stock kernel column), LAB_SMOKE_VCPUS (smoke: vCPU counts, "1 2"),
 # LAB_REBUILD_IMAGE=1 (build the cached host image again), LAB_HIBERNATE=0
 # (check: leave out the hibernation scenarios), LAB_HVM=0 (check: leave out
-# the HVM guest), LAB_PV=0 (check: leave out the PV guests), LAB_SOAK=0 (check: leave out the soak), LAB_CROSS=0
+# the HVM guest), LAB_PV=0 (check: leave out the PV guests), LAB_OURDOM0=0
+# (check: leave out the second run, under our kernel as dom0), LAB_SOAK=0 (check: leave out the soak), LAB_CROSS=0
 # (check: leave out the cross-kernel
 # hibernation cells, ours-hibx and upstream-hibx),
 # LAB_PLAN="ID KERNEL VCPUS MODE;..." (own scenario list, see dom0-run.sh),
@@ -109,6 +118,7 @@ declare -A upstream_info=(
 	[hibrev]="known upstream bug: image on FIFO, boot kernel on 2-level"
 	[hib2vdiff]="known upstream bug: image on 2-level, boot kernel on FIFO, and the 2-vCPU restore gap of hib2v"
 	[hib2vrev]="known upstream bug: image on FIFO, boot kernel on 2-level, and the 2-vCPU restore gap of hib2v"
+	[d0hib]="known upstream gap of hibsame, here under our dom0"
 )
 
 # check: scenarios in which our kernel is known to fail until the named work
@@ -128,6 +138,9 @@ declare -A cross_info=(
 
 # Summary rows: "step|result|seconds|detail".
 summary=()
+total_failures=0
+pass_rc=0
+dom0_image=
 flakes=0
 reruns=0
 last_serial=/dev/null
@@ -295,14 +308,20 @@ stage_modules() {
 	[ -s "$dir/modules.order" ] || die "no module of $* found for $kver under $root"
 }
 
+# $1: "debian" (Debian's dom0 kernel: its virtio and ext4 modules go in)
+# or "ours" (everything built in, no module).
 build_dom0_initramfs() {
 	local stage_dir="$labdir/dom0-initramfs" root="$host/rootfs"
 	rm -rf "$stage_dir"
 	mkdir -p "$stage_dir"/{bin,proc,sys,dev,newroot}
 	cp "$root/bin/busybox" "$stage_dir/bin/busybox"
 	install -m 755 "$labsrc/dom0-init.sh" "$stage_dir/init"
-	local kdirs=("$root"/lib/modules/*)
-	stage_modules "$root" "$(basename "${kdirs[0]}")" "$stage_dir" virtio_pci virtio_blk ext4
+	if [ "${1:-debian}" = ours ]; then
+		: > "$stage_dir/modules.order"
+	else
+		local kdirs=("$root"/lib/modules/*)
+		stage_modules "$root" "$(basename "${kdirs[0]}")" "$stage_dir" virtio_pci virtio_blk ext4
+	fi
 	pack_initramfs "$stage_dir" "$labdir/dom0-initrd.gz"
 }
 
@@ -396,6 +415,20 @@ deb_kernel() {
 		PASS $((SECONDS - t0)) "$(tr '\n' ' ' < "$labdir/deb-initramfs/modules.order")"
 }
 
+# Our kernel as dom0 (build-kernel.sh --dom0), built or reused; sets
+# dom0_image, the kernel Xen boots as dom0.
+our_dom0_kernel() {
+	local image="$build/kernel-dom0/arch/x86/boot/bzImage" t0=$SECONDS rc=0
+	if [ "${LAB_SKIP_BUILD:-0}" = 1 ] && [ -f "$image" ]; then
+		stage "kernel ours as dom0" reused - "$image"
+	else
+		"$top/scripts/xen-evtchn/build-kernel.sh" --dom0 > "$labdir/kernel-dom0.out" || rc=$?
+		[ $rc -eq 0 ] || die "kernel build (ours as dom0) failed"
+		stage "kernel ours as dom0 build (incl. lock wait)" PASS $((SECONDS - t0)) "$image"
+	fi
+	dom0_image=$image
+}
+
 # --- the QEMU run ---------------------------------------------------------
 
 write_payload() {
@@ -431,7 +464,7 @@ run_qemu_once() {
 		-drive "file=$host/dom0.img,format=raw,if=virtio,snapshot=on"
 		-drive "file=$labdir/payload.tar,format=raw,if=virtio,readonly=on"
 		-kernel "$host/xen" -append "$xen_args"
-		-initrd "$host/vmlinuz $dom0_args,$labdir/dom0-initrd.gz")
+		-initrd "$dom0_image $dom0_args,$labdir/dom0-initrd.gz")
 
 	printf '%q ' "${qemu[@]}" > "$labdir/qemu-cmd.txt"
 	t0=$SECONDS
@@ -511,6 +544,41 @@ run_lab() {
 	return 1
 }
 
+# lab_pass DOM0 PLAN...: one QEMU run of the scenarios PLAN with dom0 kernel
+# DOM0 ("debian", the host image's, or "ours"), its results folded into the
+# summary and into total_failures and pass_rc.
+lab_pass() {
+	local dom0=$1 reported
+	shift
+	dom0_image="$host/vmlinuz"
+	[ "$dom0" = debian ] || our_dom0_kernel
+	build_dom0_initramfs "$dom0"
+	write_payload "$@"
+	log "booting Xen in QEMU (TCG, 1 CPU), $dom0 kernel as dom0; serial log in $labdir"
+	run_lab "$@" || pass_rc=1
+	collect_results "$last_serial"
+	reported=$(grep -c '^LABS: ' "$labdir/lab-lines.txt" || true)
+	if [ "$reported" -ne $# ]; then
+		log "only $reported of $# scenario(s) reported a result"
+		pass_rc=1
+	fi
+	total_failures=$((total_failures + failures + upcall_failures))
+}
+
+# check: the second QEMU run, the guests of PLAN under our kernel as dom0,
+# in $labdir/ourdom0 with the guest kernels of the first.
+our_dom0_pass() {
+	local parent=$labdir
+	labdir="$parent/ourdom0"
+	rm -rf "$labdir"
+	mkdir -p "$labdir/payload"
+	cp "$parent"/payload/*.bzImage "$labdir/payload/"
+	cp "$parent/guest-initrd.gz" "$parent/evtchn-pingpong" "$labdir/"
+	stage "second run: our kernel as dom0" info - "$labdir"
+	lab_pass ours "$@"
+	labdir=$parent
+}
+
 # --- results --------------------------------------------------------------
 
 # Split guest consoles out of the serial log and fold dom0's results into
@@ -550,10 +618,15 @@ collect_results() {
 		fi
 		[ "$result" = PASS ] || failures=$((failures + 1))
 	done < <(grep '^LABS: ' "$labdir/lab-lines.txt" || true)
-	local xen caps
+	local xen caps kernel abi pirqs
 	xen=$(sed -n 's/^LABD: xl-info xen_version *: *//p' "$labdir/lab-lines.txt" | head -n 1)
 	caps=$(sed -n 's/^LABD: xl-info virt_caps *: *//p' "$labdir/lab-lines.txt" | head -n 1)
 	stage "Xen in the lab (xl info)" info - "Xen ${xen:-?}, virt_caps: ${caps:-?}"
+	kernel=$(sed -n 's/^LABD: dom0-kernel //p' "$labdir/lab-lines.txt" | head -n 1)
+	abi=$(sed -n 's/^LABD: dom0-abi Using //p' "$labdir/lab-lines.txt" | head -n 1)
+	pirqs=$(sed -n 's/^LABD: dom0-pirqs //p' "$labdir/lab-lines.txt" | head -n 1)
+	stage "dom0 kernel, event ABI, PIRQs" info - \
+		"${kernel:-?}; ${abi:-? ABI}; ${pirqs:-?} xen-pirq line(s) in /proc/interrupts"
 }
 
 # Scenario $1 (KERNEL-CFG) is one whose result is information only.
@@ -664,15 +737,16 @@ print_overview() {
 
 # check: one column per kernel, from the last attempt of each scenario, each
 # cell a result and its evidence (ABI, counters before -> after, seconds).
+# $1: the lab-lines file of the run, $2: what stands in the table's corner.
 print_comparison() {
-	local info="" cfg
+	local info="" cfg lines=${1:-$labdir/lab-lines.txt} corner=${2:-check}
 	for cfg in "${!upstream_info[@]}"; do
 		info+="$cfg=${upstream_info[$cfg]};"
 	done
 	for cfg in "${!cross_info[@]}"; do
 		info+="$cfg=${cross_info[$cfg]};"
 	done
-	awk -v info="$info" '
+	awk -v info="$info" -v corner="$corner" '
 		BEGIN {
 			m = split(info, parts, ";")
 			for (i = 1; i <= m; i++)
@@ -716,6 +790,7 @@ print_comparison() {
 			else if ($4 == "same-domain") ev = "d" $8
 			else if ($4 == "domain-gone") ev = ($7 == "guest") ? "poweroff" : "gone"
 			else if ($4 == "xen-pirq") ev = ($7 == "no") ? "none" : "present"
+			else if ($4 == "dom0-blkback") ev = $7 "x " $10
 			else if ($4 ~ /^pingpong/ && match($0, /[0-9]+ per s, [0-9]+ lost/)) {
 				split(substr($0, RSTART, RLENGTH), q, " ")
 				ev = q[1] "/s lost " q[4]
@@ -737,7 +812,7 @@ print_comparison() {
 			res[key, kernel] = $5 mark " " ev
 		}
 		END {
-			printf "\n%-34s %-24s %-24s\n", "check", "ours", "upstream"
+			printf "\n%-34s %-24s %-24s\n", corner, "ours", "upstream"
 			for (i = 1; i <= n; i++) {
 				k = order[i]
 				o = ((k, "ours") in res) ? res[k, "ours"] : "-"
@@ -747,7 +822,7 @@ print_comparison() {
 			for (c in infocfg)
 				if (c in cfgs)
 					printf "* %s: information only (%s)\n", c, infocfg[c]
-		}' "$labdir/lab-lines.txt"
+		}' "$lines"
 }
 
 # --- main -----------------------------------------------------------------
@@ -807,6 +882,9 @@ main() {
 		target=$mode
 		[ "${LAB_UPSTREAM:-1}" = 0 ] || kernels+=(upstream) ;;
 	deb) target=deb; kernels=(deb) ;;
+	ourdom0)
+		target=ourdom0
+		[ "${LAB_UPSTREAM:-1}" = 0 ] || kernels+=(upstream) ;;
 	image | dom0) kernels=() ;;
 	*) usage ;;
 	esac
@@ -836,36 +914,43 @@ main() {
 	[ "$mode" = image ] && { print_summary; return 0; }
 
 	local t0=$SECONDS
-	build_dom0_initramfs
 	build_pingpong
 	build_guest_initramfs
-	stage "initramfs dom0 + guest" PASS $((SECONDS - t0))
+	stage "guest initramfs" PASS $((SECONDS - t0))
 	for v in ${kernels[@]+"${kernels[@]}"}; do
 		if [ "$v" = deb ]; then deb_kernel; else guest_kernel "$v"; fi
 	done
-	write_payload ${plan[@]+"${plan[@]}"}
 
-	log "booting Xen in QEMU (TCG, 1 CPU); serial log in $labdir"
-	run_lab ${plan[@]+"${plan[@]}"} || rc=1
-	collect_results "$last_serial"
+	local dom0=debian dom0_plan=()
+	[ "$mode" != ourdom0 ] || dom0=ours
+	if [ "$mode" = check ] && [ "${LAB_OURDOM0:-1}" != 0 ] && [ -z "${LAB_PLAN:-}" ]; then
+		mapfile -t dom0_plan < <(plan_lines ourdom0 "${kernels[@]}")
+	fi
+	lab_pass "$dom0" ${plan[@]+"${plan[@]}"}
+	if [ ${#dom0_plan[@]} -gt 0 ]; then
+		our_dom0_pass "${dom0_plan[@]}"
+	fi
+
 	# The report is also kept, for make results (results.sh).
 	{
 		print_summary
 		case $mode in
-		check | soak | bench) print_comparison ;;
+		check | soak | bench | ourdom0)
+			if [ "$dom0" = ours ]; then
+				print_comparison "$labdir/lab-lines.txt" "guests on our dom0"
+			else
+				print_comparison "$labdir/lab-lines.txt" check
+			fi
+			[ ${#dom0_plan[@]} -eq 0 ] ||
+				print_comparison "$labdir/ourdom0/lab-lines.txt" "guests on our dom0" ;;
 		run | smoke | deb) print_overview "$last_serial" ;;
 		esac
 	} | tee "$labdir/report-$mode.txt"
-	local reported
-	reported=$(grep -c '^LABS: ' "$labdir/lab-lines.txt" || true)
-	if [ "$reported" -ne ${#plan[@]} ]; then
-		log "only $reported of ${#plan[@]} scenario(s) reported a result"
-		rc=1
-	fi
-	[ "$failures" -eq 0 ] || rc=1
-	[ "$upcall_failures" -eq 0 ] || rc=1
+	[ "$total_failures" -eq 0 ] || rc=1
+	[ "$pass_rc" -eq 0 ] || rc=1
+	local scenarios=$((${#plan[@]} + ${#dom0_plan[@]}))
 	echo "xen-lab $mode: $([ $rc -eq 0 ] && echo PASS || echo FAIL)" \
-	     "(${#plan[@]} scenario(s), $failures failed, $reruns re-run(s)," \
+	     "($scenarios scenario(s), $total_failures failed, $reruns re-run(s)," \
 	     "$flakes flake(s)); logs in $labdir" | tee -a "$labdir/report-$mode.txt"
 	xe_stamp "$top" "$labdir/stamp-$mode" "$SECONDS"
 	return $rc

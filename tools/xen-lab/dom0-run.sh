@@ -121,8 +121,28 @@ setup_dom0() {
 	xenconsoled --log=guest --log-dir="$console_dir" \
 		--pid-file=/run/xenconsoled.pid || fatal "xenconsoled failed"
 	say "dom0-ready $(now)"
+	dom0_facts
 	xl info | grep -E '^(xen_version|xen_extra|virt_caps|nr_cpus|free_memory|xen_commandline)' |
 		sed 's/^/LABD: xl-info /'
+}
+
+# The dom0 kernel for the host's report: which one, its event ABI, and the
+# machine's interrupts it takes from Xen as PIRQs (the ACPI SCI, the disks'
+# MSI-X vectors or GSIs).
+dom0_facts() {
+	say "dom0-kernel $(uname -r) $(uname -v)"
+	dmesg | grep -m 1 -oE 'Using [^ ]+ ABI' | sed 's/^/LABD: dom0-abi /'
+	awk '/xen-pirq/ { n++; $1 = $1; print "LABD: dom0-pirq " $0 }
+	     END { print "LABD: dom0-pirqs " n + 0 }' /proc/interrupts
+}
+
+# The guest's disks as dom0's blkback serves them: its event channels in
+# dom0's /proc/interrupts (count and irq chip), while the guest runs.
+report_dom0_blkback() {
+	local n chip
+	n=$(grep -c 'blkif-backend' /proc/interrupts)
+	chip=$(awk '/blkif-backend/ { print $(NF - 2); exit }' /proc/interrupts)
+	report dom0-blkback INFO 0 "$n binding(s), chip ${chip:-none}"
 }
 
 report() {
@@ -755,6 +775,7 @@ hibernate_cycle() {
 	t0=$(now)
 	wait_until 75 disk_line_after "$mark"
 	secs=$(since "$t0")
+	report_dom0_blkback
 	shutdown_guest shutdown-after-resume
 	check_data_disk "$mark" "$secs"
 }

@@ -352,6 +352,12 @@ extern struct irq_chip xen_percpu_chip;
 extern struct irq_chip xen_pirq_chip;
 
 /* The callbacks the PIRQ chip shares with the event-channel chips. */
+/* Every irq_chip of ours keeps the binding as the chip data. */
+static inline struct xen_irq_info *xen_data_info(struct irq_data *data)
+{
+	return irq_data_get_irq_chip_data(data);
+}
+
 void xen_chip_mask(struct irq_data *data);
 void xen_chip_unmask(struct irq_data *data);
 int xen_chip_set_affinity(struct irq_data *data, const struct cpumask *dest,

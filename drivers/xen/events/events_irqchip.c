@@ -90,11 +90,6 @@ void xen_info_end_event(struct xen_irq_info *info)
 		xen_evtchn_abi->port_clear(port);
 }
 
-static struct xen_irq_info *xen_data_info(struct irq_data *data)
-{
-	return irq_data_get_irq_chip_data(data);
-}
-
 void xen_chip_mask(struct irq_data *data)
 {
 	xen_info_mask(xen_data_info(data), XEN_MASK_IRQ_CORE);

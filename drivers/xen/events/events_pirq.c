@@ -38,6 +38,7 @@
 
 #ifdef CONFIG_X86
 #include <asm/i8259.h>
+#include <asm/xen/pci.h>
 
 /* Legacy (ISA) irqs: the arch allocated their descriptors at boot. */
 static unsigned int xen_pirq_legacy_irqs(void)
@@ -142,18 +143,13 @@ static int xen_pirq_bind_port(struct xen_irq_info *info, unsigned int cpu)
 	return rc;
 }
 
-static struct xen_irq_info *xen_pirq_data(struct irq_data *data)
-{
-	return irq_data_get_irq_chip_data(data);
-}
-
 /*
  * genirq gets no error back from startup: a PIRQ Xen refuses stays
  * unbound, and the message names it.
  */
 static unsigned int xen_pirq_chip_startup(struct irq_data *data)
 {
-	struct xen_irq_info *info = xen_pirq_data(data);
+	struct xen_irq_info *info = xen_data_info(data);
 	int rc;
 
 	if (!info->port) {
@@ -173,7 +169,7 @@ static unsigned int xen_pirq_chip_startup(struct irq_data *data)
 
 static void xen_pirq_chip_shutdown(struct irq_data *data)
 {
-	struct xen_irq_info *info = xen_pirq_data(data);
+	struct xen_irq_info *info = xen_data_info(data);
 	evtchn_port_t port = info->port;
 
 	if (!port)
@@ -184,12 +180,12 @@ static void xen_pirq_chip_shutdown(struct irq_data *data)
 
 static void xen_pirq_chip_ack(struct irq_data *data)
 {
-	xen_pirq_end(xen_pirq_data(data));
+	xen_pirq_end(xen_data_info(data));
 }
 
 static void xen_pirq_chip_mask_ack(struct irq_data *data)
 {
-	struct xen_irq_info *info = xen_pirq_data(data);
+	struct xen_irq_info *info = xen_data_info(data);
 
 	xen_info_mask(info, XEN_MASK_IRQ_CORE);
 	xen_pirq_end(info);
@@ -343,7 +339,6 @@ int xen_bind_pirq_gsi_to_irq(unsigned int gsi, unsigned int pirq,
 		irq = -ENOSPC;
 		goto out;
 	}
-	xen_pirq_query_eoi(info);
 	xen_info_set_chip(info, &xen_pirq_chip,
 			  shareable ? handle_fasteoi_irq : handle_edge_irq, name);
 out:
@@ -546,11 +541,25 @@ static void xen_pirq_register_eoi_map(void)
 	WRITE_ONCE(xen_pirq_eoi_map, rc ? NULL : xen_pirq_eoi_page);
 }
 
+/*
+ * A PV dom0 has no interrupt controller of its own: the PCI code routes
+ * ACPI's GSIs, the legacy ISA lines and every MSI through PIRQs, and maps
+ * the ISA lines right now, so it must follow the EOI map.
+ */
+static void __init xen_pirq_init_pv_dom0(void)
+{
+#ifdef CONFIG_X86
+	if (xen_pv_domain() && xen_initial_domain())
+		pci_xen_initial_domain();
+#endif
+}
+
 /**
  * xen_pirq_init() - boot-time PIRQ set-up
  *
- * PV: the EOI map. An HVM guest keeps native IO-APIC and MSI delivery for
- * its emulated devices even where Xen offers XENFEAT_hvm_pirqs:
+ * PV: the EOI map; PV dom0: the PCI and ACPI interrupt routing through
+ * PIRQs. An HVM guest keeps native IO-APIC and MSI delivery for its
+ * emulated devices even where Xen offers XENFEAT_hvm_pirqs:
  * pci_xen_hvm_init(), which would route them through PIRQs, is not called
  * until that routing has been run on real Xen across save/restore and
  * hibernation.
@@ -558,6 +567,7 @@ static void xen_pirq_register_eoi_map(void)
 void __init xen_pirq_init(void)
 {
 	xen_pirq_register_eoi_map();
+	xen_pirq_init_pv_dom0();
 }
 
 /*
