@@ -8,7 +8,7 @@
 #   xen-lab.sh check   ours and the stock kernel side by side (make
 #                      xen-check): 1 and 2 vCPUs, xl save/restore, 2-level
 #                      forced by xen.fifo_events=0 and xen_fifo_events=0,
-#                      three save/restore rounds, xl save -c, an HVM guest
+#                      three save/restore rounds, xl save -c, HVM guests
 #                      (qemu-system-xen in dom0), hibernation with equal
 #                      and different xen.fifo_events, with 1 and 2 vCPUs,
 #                      each with a data disk whose content must survive
@@ -119,6 +119,7 @@ declare -A upstream_info=(
 	[hib2vdiff]="known upstream bug: image on 2-level, boot kernel on FIFO, and the 2-vCPU restore gap of hib2v"
 	[hib2vrev]="known upstream bug: image on FIFO, boot kernel on 2-level, and the 2-vCPU restore gap of hib2v"
 	[d0hib]="known upstream gap of hibsame, here under our dom0"
+	[hvmhib]="known upstream gap of hibsame, here in an HVM guest"
 )
 
 # check: scenarios in which our kernel is known to fail until the named work

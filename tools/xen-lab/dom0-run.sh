@@ -33,6 +33,9 @@
 #                         boot, check, xl shutdown
 #           pv            a PV guest (pv-guest.cfg): boot, check, xl shutdown
 #           pvsaverestore the PV guest, then xl save / xl restore, xl shutdown
+#           hvmsaverestore the HVM guest, then xl save / xl restore (QEMU's
+#                         state too), xl shutdown
+#           hvmhib        hibsame with the HVM guest
 #   ABI     the event ABI the guest must report: fifo, 2l or any (default)
 #   ARGS    extra words for the guest's kernel command line (extra= in xl)
 #
@@ -161,6 +164,10 @@ is_pv() {
 	[[ $mode == pv* ]]
 }
 
+is_hvm() {
+	[[ $mode == hvm* ]]
+}
+
 # Show the tail of a command's output on failure.
 show_output() {
 	tail -n 15 "$1" | sed "s/^/LABD: $scen $attempt output: /"
@@ -270,7 +277,7 @@ check_evidence() {
 	else
 		report vcpus FAIL 0 "want $vcpus: ${line#LAB: }"
 	fi
-	if [ "$mode" = hvm ]; then
+	if is_hvm; then
 		line=$(guest_log | grep -E '^LAB: irq-t1 .*xen-pirq' | sed 's/^LAB: irq-t1 *//' |
 			awk '{ printf "%s%s", (NR > 1 ? "; " : ""), $0 }')
 		report xen-pirq INFO 0 "${line:-no xen-pirq line in /proc/interrupts}"
@@ -616,13 +623,13 @@ run_mode() {
 	local vcpus=$1 kernel=$2 n
 	case $mode in
 	plain | hvm | pv) shutdown_guest ;;
-	saverestore | pvsaverestore) save_and_restore "$vcpus" && shutdown_guest shutdown-after-restore ;;
+	saverestore | pvsaverestore | hvmsaverestore) save_and_restore "$vcpus" && shutdown_guest shutdown-after-restore ;;
 	saverestore3)
 		for n in 1 2 3; do
 			save_and_restore "$vcpus" "$n" || return 1
 		done
 		shutdown_guest shutdown-after-restore ;;
-	hibsame | hibfifo | hibboot) hibernate_cycle "$vcpus" "$kernel" ;;
+	hibsame | hibfifo | hibboot | hvmhib) hibernate_cycle "$vcpus" "$kernel" ;;
 	soak) soak_guest "$vcpus" ;;
 	bench) bench_guest ;;
 	checkpoint)
@@ -638,7 +645,7 @@ run_mode() {
 # the swap and data disks when the scenario has them.
 write_cfg() {
 	local template=/lab/pvh-guest.cfg
-	[ "$mode" = hvm ] && template=/lab/hvm-guest.cfg
+	is_hvm && template=/lab/hvm-guest.cfg
 	is_pv && template=/lab/pv-guest.cfg
 	sed -e "s|@NAME@|$scen|" -e "s|@KERNEL@|/lab/$2.bzImage|" \
 		-e "s|@VCPUS@|$3|" -e "s|@EXTRA@|${4:+ $4}|" "$template" > "$1"
@@ -679,7 +686,7 @@ prepare_hib_disks() {
 	hib_disk=""
 	data_disk=""
 	data_tok=""
-	case $mode in hib*) ;; *) return 0 ;; esac
+	case $mode in hib* | hvmhib) ;; *) return 0 ;; esac
 	modprobe loop 2>/dev/null
 	hib_disk=$(loop_over "$save_dir/$scen-swap.img" 64M) || { hib_disk=""; return 1; }
 	data_disk=$(loop_over "$(data_img)" 16M) || { data_disk=""; return 1; }
@@ -738,7 +745,7 @@ hibernate_cycle() {
 
 	resume_args="resume=/dev/xvdb lab_hib=2"
 	case $mode in
-	hibsame | hibboot) resume_args+="${extra:+ $extra}" ;;
+	hibsame | hibboot | hvmhib) resume_args+="${extra:+ $extra}" ;;
 	esac
 	write_cfg "$cfg" "${kernel#*/}" "$vcpus" "$resume_args"
 	mark=$(log_mark)
@@ -876,7 +883,7 @@ run_scenario() {
 	# Debian-config kernel of make deb).
 	create_limit=240
 	boot_limit=300
-	if [ "$mode" = hvm ]; then
+	if is_hvm; then
 		create_limit=300
 		boot_limit=600
 	fi

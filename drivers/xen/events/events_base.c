@@ -49,6 +49,8 @@ struct xen_irq_info __rcu **xen_port_rows[XEN_PORT_ROWS];
  */
 struct xen_irq_info __rcu **xen_irq_rows[XEN_IRQ_ROWS];
 
+struct xen_irq_info __rcu *xen_legacy_infos[XEN_LEGACY_IRQS];
+
 /* The slow way: only an irq whose chip is one of ours has our chip data. */
 struct xen_irq_info *xen_info_from_irq_desc(unsigned int irq)
 {
@@ -56,7 +58,7 @@ struct xen_irq_info *xen_info_from_irq_desc(unsigned int irq)
 
 	if (!data || !xen_chip_is_ours(irq_data_get_irq_chip(data)))
 		return NULL;
-	return irq_data_get_irq_chip_data(data);
+	return xen_data_info(data);
 }
 
 static int xen_irq_table_set(unsigned int irq, struct xen_irq_info *info)
@@ -304,6 +306,22 @@ struct xen_irq_info *xen_info_alloc_for_irq(enum xen_irq_kind kind,
 	return info;
 }
 
+/**
+ * xen_info_forget_legacy() - hand a lent legacy irq back to the arch
+ * @info: a binding on a descriptor it does not own
+ *
+ * The chip goes first, under the descriptor lock: no chip callback can
+ * then look for @info any more, and the arch's chip data was never
+ * touched. A flow handler an upcall still runs finds no chip of ours.
+ */
+void xen_info_forget_legacy(struct xen_irq_info *info)
+{
+	irq_set_chip_and_handler_name(info->irq, &no_irq_chip, handle_bad_irq,
+				      NULL);
+	if (info->irq < XEN_LEGACY_IRQS)
+		RCU_INIT_POINTER(xen_legacy_infos[info->irq], NULL);
+}
+
 struct xen_irq_info *xen_info_alloc(enum xen_irq_kind kind)
 {
 	struct xen_irq_info *info;
@@ -322,7 +340,10 @@ void xen_info_set_chip(struct xen_irq_info *info, struct irq_chip *chip,
 		       irq_flow_handler_t flow, const char *flow_name)
 {
 	info->percpu = chip == &xen_percpu_chip;
-	irq_set_chip_data(info->irq, info);
+	if (!info->desc_owned && info->irq < XEN_LEGACY_IRQS)
+		rcu_assign_pointer(xen_legacy_infos[info->irq], info);
+	else
+		irq_set_chip_data(info->irq, info);
 	irq_set_chip_and_handler_name(info->irq, chip, flow, flow_name);
 	/*
 	 * Requestable on every architecture, and movable from process

@@ -24,6 +24,7 @@
 #include <asm/irq_vectors.h>
 #include <asm/xen/cpuid.h>
 #include <asm/xen/hypervisor.h>
+#include <asm/xen/pci.h>
 
 #include "events_internal.h"
 
@@ -291,6 +292,12 @@ void __init xen_evtchn_hvm_delivery_init(void)
 	if (xen_have_vector_callback)
 		sysvec_install(HYPERVISOR_CALLBACK_VECTOR, sysvec_xen_hvm_callback);
 	native_init_IRQ();
+	/*
+	 * With XENFEAT_hvm_pirqs and a vector, ACPI's GSIs (the SCI, PCI
+	 * INTx) and MSIs of emulated devices come as PIRQs; it replaces the
+	 * GSI hook that native_init_IRQ() set up, so it must come after it.
+	 */
+	pci_xen_hvm_init();
 }
 
 /**

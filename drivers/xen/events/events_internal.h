@@ -352,11 +352,25 @@ extern struct irq_chip xen_percpu_chip;
 extern struct irq_chip xen_pirq_chip;
 
 /* The callbacks the PIRQ chip shares with the event-channel chips. */
-/* Every irq_chip of ours keeps the binding as the chip data. */
+/*
+ * Legacy (ISA) irqs whose descriptor the arch lends to a GSI PIRQ (dom0,
+ * HVM): their chip data stays the arch's, which its IO-APIC domain reads
+ * when genirq activates the irq; the binding is kept here instead.
+ */
+#define XEN_LEGACY_IRQS 16
+extern struct xen_irq_info __rcu *xen_legacy_infos[XEN_LEGACY_IRQS];
+
+/* The binding behind an irq_chip of ours: its chip data, or the above. */
 static inline struct xen_irq_info *xen_data_info(struct irq_data *data)
 {
-	return irq_data_get_irq_chip_data(data);
+	struct xen_irq_info *info = NULL;
+
+	if (data->irq < XEN_LEGACY_IRQS)
+		info = rcu_dereference_raw(xen_legacy_infos[data->irq]);
+	return info ?: irq_data_get_irq_chip_data(data);
 }
+
+void xen_info_forget_legacy(struct xen_irq_info *info);
 
 void xen_chip_mask(struct irq_data *data);
 void xen_chip_unmask(struct irq_data *data);

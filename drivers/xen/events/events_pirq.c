@@ -218,20 +218,13 @@ static void xen_pirq_setup(struct xen_irq_info *info, unsigned int pirq,
 
 /*
  * The binding is gone from every table; the descriptor of a legacy irq
- * belongs to the architecture and stays. Once no upcall can still run
- * the flow handler with our chip data, it is left as an unused irq.
+ * belongs to the architecture and stays, an unused irq again.
  */
 static void xen_pirq_release(struct xen_irq_info *info)
 {
-	unsigned int irq = info->irq;
-	bool arch_desc = !info->desc_owned;
-
+	if (!info->desc_owned)
+		xen_info_forget_legacy(info);
 	xen_info_destroy(info);
-	if (!arch_desc)
-		return;
-	synchronize_rcu();
-	irq_set_chip_and_handler_name(irq, &no_irq_chip, handle_bad_irq, NULL);
-	irq_set_chip_data(irq, NULL);
 }
 
 /*
@@ -558,11 +551,8 @@ static void __init xen_pirq_init_pv_dom0(void)
  * xen_pirq_init() - boot-time PIRQ set-up
  *
  * PV: the EOI map; PV dom0: the PCI and ACPI interrupt routing through
- * PIRQs. An HVM guest keeps native IO-APIC and MSI delivery for its
- * emulated devices even where Xen offers XENFEAT_hvm_pirqs:
- * pci_xen_hvm_init(), which would route them through PIRQs, is not called
- * until that routing has been run on real Xen across save/restore and
- * hibernation.
+ * PIRQs. An HVM guest hands its routing over in
+ * xen_evtchn_hvm_delivery_init(), once native_init_IRQ() has run.
  */
 void __init xen_pirq_init(void)
 {
