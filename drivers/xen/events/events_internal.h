@@ -382,6 +382,8 @@ int xen_chip_retrigger(struct irq_data *data);
 void xen_pirq_init(void);
 void xen_pirq_resume(void);
 unsigned long xen_pirq_eoi_failures(void);
+int xen_pirq_eoi_map_register(void);
+void xen_pirq_eoi_map_forget(void);
 
 /* Inline: notify_remote_via_irq() asks this on every call. */
 static inline bool xen_chip_is_ours(const struct irq_chip *chip)

@@ -515,23 +515,32 @@ EXPORT_SYMBOL_GPL(xen_test_irq_shared);
 
 /*
  * A PV guest can have Xen keep its "EOI wanted" bits in a page of ours
- * instead of asking once per binding; registered again after a restore.
+ * instead of asking once per binding. Xen writes a PIRQ's bit when its
+ * port is bound, so the page must be in place before the first binding
+ * (boot) and again in a new domain before the PIRQs are bound again
+ * (resume). Returns 0, or Xen's refusal: the bits then come from
+ * PHYSDEVOP_irq_status_query, one question per binding.
  */
-static void xen_pirq_register_eoi_map(void)
+int xen_pirq_eoi_map_register(void)
 {
 	struct physdev_pirq_eoi_gmfn op;
 	int rc;
 
-	if (!xen_pv_domain())
-		return;
 	if (!xen_pirq_eoi_page) {
 		xen_pirq_eoi_page = (unsigned long *)get_zeroed_page(GFP_ATOMIC);
 		if (!xen_pirq_eoi_page)
-			return;
+			return -ENOMEM;
 	}
 	op.gmfn = virt_to_gfn(xen_pirq_eoi_page);
 	rc = HYPERVISOR_physdev_op(PHYSDEVOP_pirq_eoi_gmfn_v2, &op);
 	WRITE_ONCE(xen_pirq_eoi_map, rc ? NULL : xen_pirq_eoi_page);
+	return rc;
+}
+
+/* Back to the status query (the tests, leaving a domain they made PV). */
+void xen_pirq_eoi_map_forget(void)
+{
+	WRITE_ONCE(xen_pirq_eoi_map, NULL);
 }
 
 /*
@@ -556,7 +565,8 @@ static void __init xen_pirq_init_pv_dom0(void)
  */
 void __init xen_pirq_init(void)
 {
-	xen_pirq_register_eoi_map();
+	if (xen_pv_domain())
+		xen_pirq_eoi_map_register();
 	xen_pirq_init_pv_dom0();
 }
 
@@ -599,8 +609,8 @@ void xen_pirq_resume(void)
 {
 	struct xen_irq_info *info;
 
-	if (xen_pirq_eoi_page)
-		xen_pirq_register_eoi_map();
+	if (READ_ONCE(xen_pirq_eoi_map))
+		xen_pirq_eoi_map_register();
 	list_for_each_entry(info, &xen_irq_all, all_node)
 		if (info->kind == XEN_IRQ_PIRQ && !info->dying)
 			xen_pirq_resume_one(info);

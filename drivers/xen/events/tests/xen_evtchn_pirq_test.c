@@ -31,6 +31,7 @@ enum {
 	XPQ_GSI_SHARED,
 	XPQ_GSI_REFUSED,
 	XPQ_GSI_RESTORE,
+	XPQ_GSI_EOI_MAP,
 };
 
 #define XPQ_MSI_VECS	4
@@ -67,6 +68,8 @@ static int xpq_test_init(struct kunit *test)
 
 static void xpq_test_exit(struct kunit *test)
 {
+	xen_pirq_eoi_map_forget();
+	xm_set_pv_physdev(xeh_live(), false);
 	xm_set_has_pirq(xeh_live(), false);
 }
 
@@ -326,6 +329,85 @@ static void xpq_gsi_survives_restore(struct kunit *test)
 	xpq_release(&dev, irq);
 }
 
+#ifdef CONFIG_PCI_MSI
+/*
+ * One maskable MSI, started and fired once: the PHYSDEVOP_eoi calls it
+ * cost (start-up sends one too, for what Xen may hold back).
+ */
+static unsigned long xpq_msi_eois(struct kunit *test)
+{
+	struct xm_domain *d = xeh_live();
+	atomic_t hits = ATOMIC_INIT(0);
+	unsigned long eois;
+	int pirq, irq;
+
+	pirq = xen_allocate_pirq_msi(NULL, NULL);
+	KUNIT_ASSERT_GT(test, pirq, 0);
+	irq = xen_bind_pirq_msi_to_irq(NULL, NULL, pirq, 1, "xpq-msi", DOMID_SELF);
+	KUNIT_ASSERT_GT(test, irq, 0);
+	KUNIT_ASSERT_EQ(test, request_irq(irq, xpq_msi_handler, 0, "xpq-msi", &hits), 0);
+	KUNIT_EXPECT_FALSE(test, xm_pirq_eoi_bit(d, pirq));
+	xm_msi_fire(d, pirq);
+	KUNIT_EXPECT_TRUE(test, xeh_wait_count(&hits, 1, XEH_WAIT_MS));
+	msleep(XEH_QUIET_MS);
+	eois = xpq_eois(pirq);
+	free_irq(irq, &hits);
+	KUNIT_EXPECT_EQ(test, xen_destroy_irq(irq), 0);
+	return eois;
+}
+#else
+static unsigned long xpq_msi_eois(struct kunit *test)
+{
+	return 0;
+}
+#endif
+
+/*
+ * A PV guest's EOI map (spec 15.10). Without it Xen's status query says
+ * "needs EOI" for every PIRQ, so even a maskable MSI costs PHYSDEVOP_eoi
+ * calls. With it Xen sets the bit at bind for a level line and
+ * clears it for such an MSI, and the kernel EOIs only what the page asks
+ * for. A refused registration leaves it on the query; a restored domain
+ * has no page until the kernel registers it again, before its PIRQs are
+ * bound again.
+ */
+static void xpq_pv_eoi_map(struct kunit *test)
+{
+	struct xpq_dev dev = { .gsi = XPQ_GSI_EOI_MAP, .service_after = 2 };
+	struct xm_domain *d = xeh_live();
+	unsigned long eois;
+	int irq, pirq;
+
+	xm_set_pv_physdev(d, true);
+	if (IS_ENABLED(CONFIG_PCI_MSI))
+		KUNIT_EXPECT_EQ(test, xpq_msi_eois(test), 2UL);
+	xm_fail_nth(d, __HYPERVISOR_physdev_op, PHYSDEVOP_pirq_eoi_gmfn_v2, 1, -EINVAL);
+	KUNIT_EXPECT_EQ(test, xen_pirq_eoi_map_register(), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, xm_pirq_eoi_map_registered(d));
+	KUNIT_ASSERT_EQ(test, xen_pirq_eoi_map_register(), 0);
+	KUNIT_EXPECT_EQ(test, xpq_msi_eois(test), 0UL);
+
+	/* A level line: its bit set, an EOI per event, the line sent again. */
+	irq = xpq_bind_gsi(test, dev.gsi, &pirq, true);
+	KUNIT_ASSERT_EQ(test, request_irq(irq, xpq_handler, IRQF_SHARED, "xpq", &dev), 0);
+	KUNIT_EXPECT_TRUE(test, xm_pirq_eoi_bit(d, pirq));
+	eois = xpq_eois(pirq);
+	xpq_fire_gsi(test, &dev, 2);
+	msleep(XEH_QUIET_MS);
+	KUNIT_EXPECT_EQ(test, xpq_eois(pirq), eois + 2);
+
+	KUNIT_ASSERT_EQ(test, xeh_suspend_machine(xpq_save_restore, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, xm_pirq_eoi_map_registered(xeh_live()));
+	KUNIT_EXPECT_TRUE(test, xm_pirq_eoi_bit(xeh_live(), pirq));
+	dev.service_after = 3;
+	eois = xpq_eois(pirq);
+	xpq_fire_gsi(test, &dev, 3);
+	msleep(XEH_QUIET_MS);
+	KUNIT_EXPECT_EQ(test, xpq_eois(pirq), eois + 1);
+	xpq_release(&dev, irq);
+	KUNIT_EXPECT_EQ(test, xpq_msi_eois(test), 0UL);
+}
+
 static struct kunit_case xpq_cases[] = {
 	KUNIT_CASE(xpq_level_gsi_until_serviced),
 	KUNIT_CASE(xpq_gsi_bookkeeping),
@@ -335,6 +417,7 @@ static struct kunit_case xpq_cases[] = {
 #endif
 	KUNIT_CASE(xpq_xen_refuses),
 	KUNIT_CASE(xpq_gsi_survives_restore),
+	KUNIT_CASE(xpq_pv_eoi_map),
 	{}
 };
 

@@ -66,6 +66,8 @@ struct xm_config {
 	bool hvm_pirqs;
 	/* Emulated PIRQs, XENFEAT_hvm_pirqs not advertised (xm_set_has_pirq()). */
 	bool quiet_pirqs;
+	/* PHYSDEVOP calls as a PV domain's: the EOI map (spec 15.10). */
+	bool pv_physdev;
 };
 
 /* Port states (spec 2). */
@@ -344,6 +346,9 @@ void xm_msi_fire(struct xm_domain *d, unsigned int pirq);
 int xm_pirq_of_gsi(struct xm_domain *d, unsigned int gsi);
 unsigned long xm_pirq_eois(struct xm_domain *d, unsigned int pirq);
 unsigned long xm_pirq_sends(struct xm_domain *d, unsigned int pirq);
+void xm_set_pv_physdev(struct xm_domain *d, bool on);
+bool xm_pirq_eoi_map_registered(struct xm_domain *d);
+bool xm_pirq_eoi_bit(struct xm_domain *d, unsigned int pirq);
 evtchn_port_t xm_pirq_port(struct xm_domain *d, unsigned int pirq);
 
 /* CPUID leaf base+@index (base 0x40000000) as Xen answers for vCPU @vcpu. */

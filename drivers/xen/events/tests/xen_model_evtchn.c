@@ -441,6 +441,7 @@ static long xm_op_bind_pirq(struct xm_caller *c, unsigned long arg)
 	p = xm_bind_port(d, port, XM_PORT_PIRQ, 0);
 	p->remote_port = a.pirq;
 	d->pirq_to_port[a.pirq] = port;
+	xm_pirq_note_bind(d, a.pirq);
 	a.port = port;
 	return xm_copy_out(arg, &a, sizeof(a));
 }

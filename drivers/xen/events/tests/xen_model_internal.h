@@ -142,6 +142,7 @@ struct xm_domain {
 	struct xm_pirq pirqs[XM_NR_PIRQS];
 	u8 gsi_pirq_level[XM_MAX_GSIS];	/* emulated lines a test raised */
 	bool has_pirq;			/* cfg.hvm_pirqs or xm_set_has_pirq() */
+	unsigned long *pirq_eoi_map;	/* spec 15.10: the guest's page, or NULL */
 
 	/* shared_info, spec 9: Xen's own page or the guest page it was moved to. */
 	struct shared_info *xen_shinfo;
@@ -265,6 +266,7 @@ bool xm_uses_vector_callbacks(struct xm_domain *d);
 /* xen_model_physdev.c */
 long xm_physdev_op(struct xm_caller *c, unsigned int cmd, unsigned long arg);
 void xm_pirq_reset_domain(struct xm_domain *d);
+void xm_pirq_note_bind(struct xm_domain *d, unsigned int pirq);
 void xm_mark_events_pending(struct xm_domain *d, unsigned int vcpu);
 void xm_assert_upcall(struct xm_domain *d, unsigned int vcpu);
 void xm_vm_exit(struct xm_domain *d);

@@ -4,7 +4,8 @@
  * domain has emulated PIRQs (created with XEN_X86_EMU_USE_PIRQ; Xen calls
  * that has_pirq), and the emulated devices behind them: a GSI line a test
  * raises and lowers, an MSI a test fires. Passed-through devices and
- * dom0's physical interrupts are not modelled.
+ * dom0's physical interrupts are not modelled; a domain may answer as a PV
+ * one for the EOI map (spec 15.10), its lines then counting as physical.
  */
 #include <linux/kernel.h>
 #include <xen/interface/xen.h>
@@ -201,6 +202,44 @@ static long xm_physdev_status_query(struct xm_caller *c, unsigned long arg)
 	return xm_copy_out(arg, &op, sizeof(op));
 }
 
+/*
+ * spec 15.10, physdev.c (PHYSDEVOP_pirq_eoi_gmfn_v2): a PV domain's page
+ * for Xen's "EOI wanted" bits; once per domain (-EBUSY after), a gfn
+ * without a page is -EINVAL. HVM domains do not get the call (hvm.c's
+ * physdev filter: -ENOSYS).
+ */
+static long xm_physdev_eoi_map(struct xm_caller *c, unsigned long arg)
+{
+	struct xm_domain *d = c->d;
+	struct physdev_pirq_eoi_gmfn op;
+
+	if (!d->cfg.pv_physdev)
+		return -XM_ENOSYS;
+	if (xm_copy_in(&op, arg, sizeof(op)))
+		return -EFAULT;
+	if (!xm_gfn_usable(d, op.gmfn))
+		return -EINVAL;
+	if (d->pirq_eoi_map)
+		return -EBUSY;
+	d->pirq_eoi_map = pfn_to_kaddr(op.gmfn);
+	return 0;
+}
+
+/*
+ * spec 15.10, irq.c (pirq_guest_bind, irq_acktype): binding a port sets
+ * the PIRQ's bit when its line needs a final acknowledgment (a level
+ * line) and clears it when not (a maskable MSI). Nothing else touches it.
+ */
+void xm_pirq_note_bind(struct xm_domain *d, unsigned int pirq)
+{
+	if (!d->pirq_eoi_map || pirq >= XM_NR_PIRQS)
+		return;
+	if (d->pirqs[pirq].use == XM_PIRQ_EMU_GSI)
+		set_bit(pirq, d->pirq_eoi_map);
+	else
+		clear_bit(pirq, d->pirq_eoi_map);
+}
+
 long xm_physdev_op(struct xm_caller *c, unsigned int cmd, unsigned long arg)
 {
 	switch (cmd) {
@@ -214,6 +253,8 @@ long xm_physdev_op(struct xm_caller *c, unsigned int cmd, unsigned long arg)
 		return xm_physdev_eoi(c, arg);
 	case PHYSDEVOP_irq_status_query:
 		return xm_physdev_status_query(c, arg);
+	case PHYSDEVOP_pirq_eoi_gmfn_v2:
+		return xm_physdev_eoi_map(c, arg);
 	default:
 		/* spec 15.8: the rest is dom0's or PV's. */
 		return -XM_ENOSYS;
@@ -226,6 +267,7 @@ void xm_pirq_reset_domain(struct xm_domain *d)
 	memset(d->pirqs, 0, sizeof(d->pirqs));
 	memset(d->gsi_pirq_level, 0, sizeof(d->gsi_pirq_level));
 	d->has_pirq = d->cfg.hvm_pirqs || d->cfg.quiet_pirqs;
+	d->pirq_eoi_map = NULL;
 }
 
 /* --- the emulated devices (test side) ------------------------------------- */
@@ -308,6 +350,48 @@ void xm_msi_fire(struct xm_domain *d, unsigned int pirq)
 int xm_pirq_of_gsi(struct xm_domain *d, unsigned int gsi)
 {
 	return XM_LOCKED(xm_pirq_of_gsi_locked(d, gsi));
+}
+
+static void xm_set_pv_physdev_locked(struct xm_domain *d, bool on)
+{
+	d->cfg.pv_physdev = on;
+	if (!on)
+		d->pirq_eoi_map = NULL;
+}
+
+/**
+ * xm_set_pv_physdev() - answer PHYSDEVOP calls as for a PV domain
+ * @d: the domain
+ * @on: PHYSDEVOP_pirq_eoi_gmfn_v2 works (spec 15.10)
+ *
+ * Part of the configuration, kept by a restored domain; turning it off
+ * forgets the registered page (the test hands it back to the kernel).
+ */
+void xm_set_pv_physdev(struct xm_domain *d, bool on)
+{
+	XM_LOCKED_VOID(xm_set_pv_physdev_locked(d, on));
+}
+
+/**
+ * xm_pirq_eoi_map_registered() - the domain gave Xen an EOI map page
+ * @d: the domain
+ */
+bool xm_pirq_eoi_map_registered(struct xm_domain *d)
+{
+	return XM_LOCKED(!!d->pirq_eoi_map);
+}
+
+/**
+ * xm_pirq_eoi_bit() - Xen's "EOI wanted" bit for a PIRQ in the EOI map
+ * @d: the domain
+ * @pirq: the PIRQ
+ *
+ * Return: the bit; false without a map.
+ */
+bool xm_pirq_eoi_bit(struct xm_domain *d, unsigned int pirq)
+{
+	return XM_LOCKED(d->pirq_eoi_map && pirq < XM_NR_PIRQS &&
+			 test_bit(pirq, d->pirq_eoi_map));
 }
 
 /**
