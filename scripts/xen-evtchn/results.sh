@@ -5,7 +5,8 @@
 # the last runs left in build/: make check (build/kunit/report.txt), make
 # compare (build/compare/compare.txt), make bench (build/bench/bench.txt),
 # make deb (build/deb/report.txt) and the real-Xen lab
-# (build/lab/report-MODE.txt for run, smoke, check, soak, bench and deb). Each report is headed by when it ran, on which commit
+# (build/lab/report-MODE.txt for run, smoke, check, soak, bench, deb and
+# ourdom0). Each report is headed by when it ran, on which commit
 # and for how long (the stamp file the run wrote beside it); a report
 # without a stamp predates them and is left out. The part of the page
 # below the line ".. kept by hand" is kept as it is.
@@ -54,9 +55,12 @@ EOF
 	section "make compare" "make compare" "$build/compare/compare.txt" "$build/compare/stamp"
 	section "make bench" "make bench" "$build/bench/bench.txt" "$build/bench/stamp"
 	section "make deb" "make deb" "$build/deb/report.txt" "$build/deb/stamp"
-	for mode in run smoke check soak bench deb; do
+	for mode in run smoke check soak bench deb ourdom0; do
 		target=$mode
-		case $mode in check | soak | bench | deb) target=xen-$mode ;; esac
+		case $mode in
+		check | soak | bench | deb) target=xen-$mode ;;
+		ourdom0) target=xen-dom0 ;;
+		esac
 		section "make $target (real Xen)" "make $target" \
 			"$build/lab/report-$mode.txt" "$build/lab/stamp-$mode"
 	done
